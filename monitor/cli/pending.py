@@ -1,0 +1,51 @@
+"""Commands whose feature has not landed yet: present in --help, honest when called."""
+
+from __future__ import annotations
+
+import click
+
+from monitor.errors import NotAvailableYet
+
+_PENDING: dict[str, tuple[str, str]] = {
+    "run": ("Run the daemon: scrape, scan, alert and report on schedule.", "the daemon"),
+    "once": ("Run the whole pipeline once (scrape, scan, alerts, report) and exit.", "the daemon"),
+    "scrape": ("Fetch the docs, extract deprecations and store them.", "scraping"),
+    "deprecations": ("List stored deprecations with days left.", "scraping"),
+    "scan": ("Scan registered codebases for uses of deprecated items.", "the scanner"),
+    "check": ("Scan any directory (CI, pre-commit) without registering it.", "the scanner"),
+    "alerts": ("Send Slack alerts that are due; list the outbox.", "Slack alerts"),
+    "report": ("Build the weekly report (Markdown, HTML, JSON, Slack).", "the weekly report"),
+}
+
+
+def _pending_command(name: str, summary: str, feature: str) -> click.Command:
+    @click.command(
+        name=name,
+        help=f"{summary}\n\nNot available yet: arrives with {feature}.",
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    )
+    def command() -> None:
+        raise NotAvailableYet(
+            f"`connect-monitor {name}` is not available yet ({feature} is not built)."
+        )
+
+    return command
+
+
+COMMANDS: list[click.Command] = [_pending_command(n, s, f) for n, (s, f) in _PENDING.items()]
+
+
+@click.group(help="Register, list and remove codebases to scan.")
+def codebase() -> None:
+    pass
+
+
+_CODEBASE_HELP = {
+    "add": "Register a local directory or git URL to scan.",
+    "list": "List registered codebases with their last scan.",
+    "remove": "Stop scanning a codebase and forget its findings.",
+    "show": "Show one codebase's settings and open findings.",
+}
+for _sub, _summary in _CODEBASE_HELP.items():
+    codebase.add_command(_pending_command(_sub, _summary, "the scanner"))
+COMMANDS.append(codebase)

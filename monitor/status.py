@@ -1,0 +1,107 @@
+"""Health of an installation: what `status` prints and what the Docker HEALTHCHECK reads.
+
+``gather`` reads the database (the edge); ``verdict`` is a pure rule over what was read:
+healthy (0) when nothing needs attention, degraded (1) when a source fails, a parser
+canary fired, an alert failed permanently or the last run of a job failed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from monitor.errors import EXIT_FINDINGS, EXIT_OK
+from monitor.store.models import Alert, Codebase, Deprecation, Finding, JobRun, Source
+
+
+@dataclass
+class StatusSnapshot:
+    database: str
+    schema_revision: str | None
+    deprecations: dict[str, int] = field(default_factory=dict)
+    codebases: int = 0
+    open_findings: int = 0
+    alerts: dict[str, int] = field(default_factory=dict)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    next_runs: dict[str, datetime | None] = field(default_factory=dict)
+
+    def problems(self) -> list[str]:
+        found = []
+        for source in self.sources:
+            if source["last_status"] in ("failed", "canary"):
+                found.append(f"source {source['name']}: {source['last_status']}: {source['error']}")
+        if self.alerts.get("failed"):
+            found.append(f"{self.alerts['failed']} alert(s) failed permanently")
+        for job, run in self.jobs.items():
+            if run["status"] == "failed":
+                found.append(f"last {job} run failed: {run['error']}")
+        return found
+
+    def verdict(self) -> tuple[int, str]:
+        problems = self.problems()
+        return (EXIT_FINDINGS, "degraded") if problems else (EXIT_OK, "healthy")
+
+    def as_dict(self) -> dict[str, Any]:
+        code, state = self.verdict()
+        return {
+            "state": state,
+            "exit_code": code,
+            "problems": self.problems(),
+            "database": self.database,
+            "schema_revision": self.schema_revision,
+            "deprecations": self.deprecations,
+            "codebases": self.codebases,
+            "open_findings": self.open_findings,
+            "alerts": self.alerts,
+            "sources": self.sources,
+            "jobs": self.jobs,
+            "next_runs": self.next_runs,
+        }
+
+
+def gather(session: Session, database: str, schema_revision: str | None) -> StatusSnapshot:
+    snapshot = StatusSnapshot(database=database, schema_revision=schema_revision)
+    by_status = session.execute(
+        select(Deprecation.status, func.count()).group_by(Deprecation.status)
+    )
+    snapshot.deprecations = {status: count for status, count in by_status}
+    snapshot.codebases = session.scalar(select(func.count()).select_from(Codebase)) or 0
+    snapshot.open_findings = (
+        session.scalar(
+            select(func.count())
+            .select_from(Finding)
+            .where(Finding.fixed_at.is_(None), Finding.category == "use")
+        )
+        or 0
+    )
+    alert_states = Counter(
+        dict(session.execute(select(Alert.state, func.count()).group_by(Alert.state)).all())
+    )
+    snapshot.alerts = dict(alert_states)
+    for source in session.scalars(select(Source).order_by(Source.name)):
+        snapshot.sources.append(
+            {
+                "name": source.name,
+                "kind": source.kind,
+                "last_status": source.last_status,
+                "consecutive_failures": source.consecutive_failures,
+                "error": source.last_error,
+                "last_success_at": source.last_success_at,
+                "entries": source.last_entry_count,
+            }
+        )
+    latest = select(JobRun.job, func.max(JobRun.id)).group_by(JobRun.job).subquery()
+    for run in session.scalars(select(JobRun).join(latest, JobRun.id == latest.c[1])):
+        snapshot.jobs[run.job] = {
+            "status": run.status,
+            "started_at": run.started_at,
+            "finished_at": run.finished_at,
+            "error": run.error,
+        }
+    return snapshot
