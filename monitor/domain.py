@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 SUPPORT_WINDOW_MONTHS = 6
 """Instacart keeps deprecated items working for at least this many months."""
@@ -121,10 +122,12 @@ class DeprecationRecord:
     def natural_key(self) -> str:
         """What makes two scrapes of the same deprecation the same row."""
         parts = [self.origin.value, self.surface, self.kind.value, ",".join(sorted(self.items))]
-        if self.origin is Origin.CHANGELOG and self.entry_key:
-            parts.append(self.entry_key)
+        if self.origin is Origin.CHANGELOG:
+            # The date, not the entry's position: an entry added above must not re-key it.
+            parts.append(self.announced_on.isoformat() if self.announced_on else "")
         else:
-            parts.append(self.source_url.split("#")[0])
+            # The path, not the URL: pointing docs.base_url at a mirror must not re-key rows.
+            parts.append(urlsplit(self.source_url).path)
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
     def closes_on(self, first_seen: date) -> date:

@@ -14,6 +14,7 @@ from tests.support.databases import (
     postgres_server_url,
     sqlite_url,
 )
+from tests.support.docs_server import DocsServer, copy_site
 
 
 @pytest.fixture
@@ -51,3 +52,24 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         pytest.skip(f"PostgreSQL run skipped: set {POSTGRES_ENV} to a server URL")
     with fresh_postgres_database() as url:
         yield url
+
+
+@pytest.fixture
+def docs_site(tmp_path: Path) -> Iterator[DocsServer]:
+    """The fixture docs site, copied so a test may edit it, served on 127.0.0.1."""
+    root = copy_site(tmp_path / "site")
+    with DocsServer(root) as server:
+        yield server
+
+
+@pytest.fixture
+def scrape_env(cli_env: dict[str, str], docs_site: DocsServer) -> dict[str, str]:
+    """CLI environment pointing every docs source at the fixture server, fast retries."""
+    return {
+        **cli_env,
+        "CONNECT_MONITOR_DOCS_BASE_URL": docs_site.base_url,
+        "CONNECT_MONITOR_HTTP__TIMEOUT_SECONDS": "2",
+        "CONNECT_MONITOR_HTTP__MAX_RETRIES": "2",
+        "CONNECT_MONITOR_HTTP__BACKOFF_BASE_SECONDS": "0.05",
+        "CONNECT_MONITOR_HTTP__BACKOFF_MAX_SECONDS": "3",
+    }

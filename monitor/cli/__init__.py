@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from monitor import __version__
-from monitor.cli import config_cmd, db_cmd, pending, status_cmd
+from monitor.cli import config_cmd, db_cmd, pending, scrape_cmd, status_cmd
 from monitor.cli.context import AppContext
 from monitor.errors import EXIT_RUNTIME, EXIT_USAGE, MonitorError
 from monitor.logs import redact
@@ -68,6 +68,8 @@ def cli(
 cli.add_command(config_cmd.config)
 cli.add_command(db_cmd.db)
 cli.add_command(status_cmd.status)
+cli.add_command(scrape_cmd.scrape)
+cli.add_command(scrape_cmd.deprecations)
 for command in pending.COMMANDS:
     cli.add_command(command)
 

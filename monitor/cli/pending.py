@@ -9,8 +9,6 @@ from monitor.errors import NotAvailableYet
 _PENDING: dict[str, tuple[str, str]] = {
     "run": ("Run the daemon: scrape, scan, alert and report on schedule.", "the daemon"),
     "once": ("Run the whole pipeline once (scrape, scan, alerts, report) and exit.", "the daemon"),
-    "scrape": ("Fetch the docs, extract deprecations and store them.", "scraping"),
-    "deprecations": ("List stored deprecations with days left.", "scraping"),
     "scan": ("Scan registered codebases for uses of deprecated items.", "the scanner"),
     "check": ("Scan any directory (CI, pre-commit) without registering it.", "the scanner"),
     "alerts": ("Send Slack alerts that are due; list the outbox.", "Slack alerts"),

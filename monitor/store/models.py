@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -116,6 +117,9 @@ class PageSnapshot(Base):
     byte_count: Mapped[int] = mapped_column(BigInteger, default=0)
     entry_count: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
+    # Kept on the newest successful snapshot of a URL only: lets an unchanged (304) page
+    # be re-extracted without fetching it again.
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     source: Mapped[Source | None] = relationship(back_populates="snapshots")

@@ -1,0 +1,1 @@
+"""The network edge: polite, conditional, bounded HTTP fetching of the docs site."""

@@ -1,0 +1,58 @@
+"""Slack delivery: Block Kit message building, limits, and the sinks that send them."""
+
+from monitor.notify.blocks import (
+    AlertContent,
+    CodebaseUsage,
+    DigestItem,
+    DigestKind,
+    Location,
+    OpsContent,
+    OpsEvent,
+    SlackMessage,
+    build_alert,
+    build_digest,
+    build_ops_alert,
+    build_test_message,
+    escape_mrkdwn,
+    fit_to_limits,
+    validate,
+)
+from monitor.notify.errors import DeliveryError, classify_slack_error
+from monitor.notify.sinks import (
+    BotSink,
+    ConsoleSink,
+    Delivery,
+    RetryPolicy,
+    Sink,
+    UploadedFile,
+    WebhookSink,
+    make_sink,
+)
+
+__all__ = [
+    "AlertContent",
+    "BotSink",
+    "CodebaseUsage",
+    "ConsoleSink",
+    "Delivery",
+    "DeliveryError",
+    "DigestItem",
+    "DigestKind",
+    "Location",
+    "OpsContent",
+    "OpsEvent",
+    "RetryPolicy",
+    "Sink",
+    "SlackMessage",
+    "UploadedFile",
+    "WebhookSink",
+    "build_alert",
+    "build_digest",
+    "build_ops_alert",
+    "build_test_message",
+    "classify_slack_error",
+    "escape_mrkdwn",
+    "fit_to_limits",
+    "make_sink",
+    "validate",
+]

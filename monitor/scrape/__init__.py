@@ -1,0 +1,1 @@
+"""Scraping: plan the pages, fetch them, judge them, store what they say."""
