@@ -13,7 +13,15 @@ from typing import Any
 import click
 
 from monitor import __version__
-from monitor.cli import config_cmd, db_cmd, pending, scrape_cmd, status_cmd
+from monitor.cli import (
+    alerts_cmd,
+    codebase_cmd,
+    config_cmd,
+    db_cmd,
+    pending,
+    scrape_cmd,
+    status_cmd,
+)
 from monitor.cli.context import AppContext
 from monitor.errors import EXIT_RUNTIME, EXIT_USAGE, MonitorError
 from monitor.logs import redact
@@ -70,6 +78,8 @@ cli.add_command(db_cmd.db)
 cli.add_command(status_cmd.status)
 cli.add_command(scrape_cmd.scrape)
 cli.add_command(scrape_cmd.deprecations)
+cli.add_command(codebase_cmd.codebase)
+cli.add_command(alerts_cmd.alerts)
 for command in pending.COMMANDS:
     cli.add_command(command)
 

@@ -11,7 +11,6 @@ _PENDING: dict[str, tuple[str, str]] = {
     "once": ("Run the whole pipeline once (scrape, scan, alerts, report) and exit.", "the daemon"),
     "scan": ("Scan registered codebases for uses of deprecated items.", "the scanner"),
     "check": ("Scan any directory (CI, pre-commit) without registering it.", "the scanner"),
-    "alerts": ("Send Slack alerts that are due; list the outbox.", "Slack alerts"),
     "report": ("Build the weekly report (Markdown, HTML, JSON, Slack).", "the weekly report"),
 }
 
@@ -31,19 +30,3 @@ def _pending_command(name: str, summary: str, feature: str) -> click.Command:
 
 
 COMMANDS: list[click.Command] = [_pending_command(n, s, f) for n, (s, f) in _PENDING.items()]
-
-
-@click.group(help="Register, list and remove codebases to scan.")
-def codebase() -> None:
-    pass
-
-
-_CODEBASE_HELP = {
-    "add": "Register a local directory or git URL to scan.",
-    "list": "List registered codebases with their last scan.",
-    "remove": "Stop scanning a codebase and forget its findings.",
-    "show": "Show one codebase's settings and open findings.",
-}
-for _sub, _summary in _CODEBASE_HELP.items():
-    codebase.add_command(_pending_command(_sub, _summary, "the scanner"))
-COMMANDS.append(codebase)

@@ -1,0 +1,1 @@
+"""Codebases to scan: the registry and the git edge."""
