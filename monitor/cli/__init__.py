@@ -19,6 +19,8 @@ from monitor.cli import (
     config_cmd,
     db_cmd,
     pending,
+    report_cmd,
+    scan_cmd,
     scrape_cmd,
     status_cmd,
 )
@@ -80,6 +82,9 @@ cli.add_command(scrape_cmd.scrape)
 cli.add_command(scrape_cmd.deprecations)
 cli.add_command(codebase_cmd.codebase)
 cli.add_command(alerts_cmd.alerts)
+cli.add_command(scan_cmd.scan)
+cli.add_command(scan_cmd.check)
+cli.add_command(report_cmd.report)
 for command in pending.COMMANDS:
     cli.add_command(command)
 

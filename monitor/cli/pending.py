@@ -9,9 +9,6 @@ from monitor.errors import NotAvailableYet
 _PENDING: dict[str, tuple[str, str]] = {
     "run": ("Run the daemon: scrape, scan, alert and report on schedule.", "the daemon"),
     "once": ("Run the whole pipeline once (scrape, scan, alerts, report) and exit.", "the daemon"),
-    "scan": ("Scan registered codebases for uses of deprecated items.", "the scanner"),
-    "check": ("Scan any directory (CI, pre-commit) without registering it.", "the scanner"),
-    "report": ("Build the weekly report (Markdown, HTML, JSON, Slack).", "the weekly report"),
 }
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from monitor.catalog import load_catalog
 from monitor.cli.context import AppContext, pass_app
 from monitor.cli.options import TODAY_OPTION
 from monitor.cli.output import FORMAT_OPTION, dumps, emit_rows
@@ -17,7 +18,12 @@ from monitor.clock import resolve_now
 from monitor.errors import EXIT_RUNTIME
 from monitor.fetch.result import FetchResult
 from monitor.scrape.pipeline import run_scrape
-from monitor.store.deprecations import as_listing, list_deprecations
+from monitor.store.deprecations import (
+    as_listing,
+    catalog_listing,
+    has_scraped,
+    list_deprecations,
+)
 
 LISTING_COLUMNS = [
     "id",
@@ -113,5 +119,14 @@ def deprecations(
     urgent first."""
     day = resolve_now(today.date() if today else None).date()
     with app.database().sessions() as session:
-        rows = [as_listing(r, day) for r in list_deprecations(session, status, surface)]
+        if has_scraped(session):
+            rows = [as_listing(r, day) for r in list_deprecations(session, status, surface)]
+        else:  # before the first scrape: the bundled, dated catalog
+            records = load_catalog(app.settings.docs.base_url)
+            rows = [
+                row
+                for row in catalog_listing(records, day)
+                if (not surface or row["surface"] == surface)
+                and (not status or row["status"] == status)
+            ]
     emit_rows(rows, LISTING_COLUMNS, output_format)

@@ -213,3 +213,43 @@ def as_listing(row: Deprecation, today: date) -> dict[str, Any]:
         "first_seen_at": row.first_seen_at,
         "last_seen_at": row.last_seen_at,
     }
+
+
+def has_scraped(session: Session) -> bool:
+    """Whether any scrape stored a deprecation (until then the bundled catalog stands in)."""
+    query = select(Deprecation.id).where(Deprecation.origin != Origin.CATALOG.value).limit(1)
+    return session.scalar(query) is not None
+
+
+def catalog_listing(
+    records: Iterable[tuple[str, DeprecationRecord]], today: date
+) -> list[dict[str, Any]]:
+    """Catalog records in the same shape as stored ones, marked ``origin: catalog``."""
+    rows = []
+    for record_id, record in records:
+        closes = record.closes_on(today)
+        rows.append(
+            {
+                "id": record_id,
+                "kind": record.kind.value,
+                "action": record.action.value,
+                "surface": record.surface,
+                "items": list(record.items),
+                "title": record.title,
+                "announced_on": record.announced_on,
+                "announced_on_source": record.announced_on_source.value,
+                "effective_on": record.effective_on,
+                "window_closes_on": closes,
+                "days_left": (closes - today).days,
+                "replacement": record.replacement,
+                "source_url": record.source_url,
+                "origin": Origin.CATALOG.value,
+                "status": DeprecationStatus.ACTIVE.value,
+                "needs_review": record.needs_review,
+                "review_reason": record.review_reason,
+                "shared_with_live": record.shared_with_live,
+                "first_seen_at": None,
+                "last_seen_at": None,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["window_closes_on"], r["id"]))

@@ -1,0 +1,133 @@
+"""Scanner benchmark: a cold full scan, a warm rescan, and ripgrep over the same tree.
+
+ripgrep is the yardstick because it is what someone would use instead: it is
+given every literal token the scanner's prefilter looks for, so both read the
+same bytes; the scanner then also understands what it found. Prints one line
+per figure. Without ``rg`` on PATH the ratios are skipped.
+
+    python bench/bench_scan.py [TREE] [--files N] [--lines N] [--seed N] [--workers N]
+
+With no TREE a synthetic one (``bench/gen_tree.py``) is written to a temp dir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.gen_tree import TARGETS, generate  # noqa: E402
+from monitor.domain import Action, AnnouncedOnSource, DeprecationRecord, Kind, Origin  # noqa: E402
+from monitor.scan import build_targets  # noqa: E402
+from monitor.scan.cache import ScanCache  # noqa: E402
+from monitor.scan.runner import ScanResult, scan_tree  # noqa: E402
+from monitor.scan.walker import FileEntry, walk  # noqa: E402
+
+
+def load_records(path: Path = TARGETS) -> list[tuple[str, DeprecationRecord]]:
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    return [
+        (
+            row["id"],
+            DeprecationRecord(
+                kind=Kind(row["kind"]),
+                action=Action(row["action"]),
+                surface=row["surface"],
+                items=tuple(row["items"]),
+                title=row["title"] or "",
+                origin=Origin(row["origin"]),
+                source_url=row["source_url"],
+                announced_on=day(row["announced_on"]),
+                announced_on_source=AnnouncedOnSource(row["announced_on_source"]),
+                effective_on=day(row["effective_on"]),
+                replacement=row["replacement"],
+                shared_with_live=row["shared_with_live"],
+            ),
+        )
+        for row in json.loads(path.read_text())["records"]
+    ]
+
+
+def count_lines(tree: Path, result: ScanResult) -> int:
+    """Lines in the files the scanner covered (read once more, outside any timing)."""
+    skipped = {s.rel for s in result.skipped}
+    return sum(
+        Path(entry.path).read_bytes().count(b"\n")
+        for entry in walk(tree)
+        if isinstance(entry, FileEntry) and entry.rel not in skipped
+    )
+
+
+def time_rg(tree: Path, tokens: list[str], rounds: int = 3) -> float | None:
+    rg = shutil.which("rg")
+    if rg is None:
+        return None
+    command = [rg, "-c", "-F", "--no-require-git", "--no-messages"]
+    for token in tokens:
+        command += ["-e", token]
+    command.append(".")
+    timings = []
+    for _ in range(rounds + 1):  # the first run warms the page cache like the scanner's did
+        started = time.perf_counter()
+        subprocess.run(command, cwd=tree, stdout=subprocess.DEVNULL, check=False)
+        timings.append(time.perf_counter() - started)
+    return min(timings[1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tree", nargs="?", type=Path)
+    parser.add_argument("--files", type=int, default=20_000)
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=0)
+    args = parser.parse_args()
+    records = load_records()
+    with tempfile.TemporaryDirectory(prefix="bench-scan-") as scratch:
+        tree = args.tree
+        if tree is None:
+            tree = Path(scratch) / "tree"
+            generate(tree, args.files, args.lines, args.seed)
+            time.sleep(2.1)  # let the newest files age out of the cache's "too fresh" window
+        cache = ScanCache.for_root(Path(scratch) / "data", tree)
+        full = scan_tree(tree, records, cache=cache, workers=args.workers)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        warm = scan_tree(tree, records, cache=cache, workers=args.workers)
+        tokens = sorted(build_targets(records).by_token)
+        rg_seconds = time_rg(tree, tokens)
+        lines = count_lines(tree, full)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"files scanned: {full.files_scanned} (skipped {full.files_skipped})")
+    print(f"lines: {lines}")
+    print(f"scanner full scan: {full.elapsed:.2f} s ({full.workers or 1} process(es))")
+    cpu = children.ru_utime + children.ru_stime
+    cores = cpu / full.elapsed
+    print(f"worker cpu: {cpu:.2f} s over {full.elapsed:.2f} s wall = {cores:.2f} cores busy")
+    if rg_seconds is None:
+        print("rg: not found on PATH (apt-get install ripgrep); ratios skipped")
+    else:
+        print(f"rg full scan: {rg_seconds:.3f} s")
+        print(f"ratio scanner/rg: {full.elapsed / rg_seconds:.1f}")
+    print(f"scanner rescan (warm cache): {warm.elapsed:.3f} s, {warm.cache_hits} cache hits")
+    if rg_seconds is not None:
+        print(f"ratio rescan/rg: {warm.elapsed / rg_seconds:.2f}")
+    # ru_maxrss is in KiB on Linux; for children it is the largest single child.
+    print(f"peak rss main: {own.ru_maxrss / 1024:.0f} MiB")
+    print(f"peak rss largest worker: {children.ru_maxrss / 1024:.0f} MiB")
+    print(f"findings: {len(full.findings)} (rescan: {len(warm.findings)})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""What the query layer reads for one week: plain values, no ORM objects.
+
+The builder turns these into a :class:`~monitor.report.model.WeeklyReport` without any
+I/O, so every number in a report can be tested from hand-made inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class DeprecationInput:
+    id: int
+    items: tuple[str, ...]
+    title: str
+    surface: str
+    kind: str
+    action: str
+    announced_on: date
+    announced_on_source: str
+    window_closes_on: date
+    replacement: str | None
+    source_url: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodebaseInput:
+    id: int
+    name: str
+    owner: str | None
+    channel: str | None
+    last_scan_at: datetime | None = None
+    last_scan_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenUseCount:
+    """Open uses of one deprecation (or one unlinked item) in one codebase."""
+
+    codebase_id: int
+    deprecation_id: int | None
+    item: str  # the finding's item; names unlinked findings
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCounts:
+    """Uses first seen and fixed inside the week, for one codebase."""
+
+    codebase_id: int
+    new: int
+    fixed: int
+
+
+@dataclass(frozen=True, slots=True)
+class OldestUse:
+    codebase_id: int
+    path: str
+    line: int
+    item: str
+    first_seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EntryInput:
+    surface: str
+    entry_date: date
+    text: str
+    source_url: str
+    breaking: bool
+    at: datetime  # first seen, changed or disappeared, depending on the list it is in
+
+
+@dataclass(frozen=True, slots=True)
+class EventInput:
+    deprecation_id: int
+    event: str  # created | changed | disappeared | reappeared
+    at: datetime
+    items: tuple[str, ...]
+    surface: str
+    title: str
+    source_url: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInput:
+    name: str
+    kind: str
+    status: str
+    error: str | None
+    consecutive_failures: int
+    last_success_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertInput:
+    key: str
+    kind: str
+    target: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ScanPoint:
+    """One finished scan run, enough to draw the open-uses trend."""
+
+    codebase_id: int
+    started_at: datetime
+    open_uses: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportInputs:
+    deprecations: list[DeprecationInput]
+    codebases: list[CodebaseInput]
+    open_uses: list[OpenUseCount]
+    week_counts: list[WeekCounts]
+    oldest_uses: list[OldestUse]
+    new_entries: list[EntryInput]
+    changed_entries: list[EntryInput]
+    disappeared_entries: list[EntryInput]
+    events: list[EventInput]
+    source_problems: list[SourceInput]
+    failed_alerts: list[AlertInput]
+    scan_points: list[ScanPoint]

@@ -1,0 +1,49 @@
+"""One self-contained HTML page: inline CSS and SVG, no scripts, no external assets.
+
+Rendered with Jinja2 (autoescape on) from templates shipped in the package, so anything
+that came from the docs or from code is escaped; only the SVG made by
+:mod:`monitor.report.svg` (which escapes its own text) is inserted as markup.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from monitor.report import fmt, svg
+from monitor.report.model import WeeklyReport
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("monitor.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def href(url: str | None) -> str | None:
+    """Only plain http(s) links to other pages; never ``javascript:`` or ``data:``."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def render_html(report: WeeklyReport) -> str:
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        report=report,
+        fmt=fmt,
+        href=href,
+        limit=fmt.LIST_LIMIT,
+        timeline_svg=Markup(svg.timeline(report.deprecations, report.today)),
+        trend_svg=Markup(svg.trend(report.trend)),
+    )

@@ -1,0 +1,140 @@
+"""Split source text into code, string literals and comments.
+
+One regex per language finds the next comment or string from any position, so
+a quote inside a comment or a ``#`` inside a string is never misread. The result
+keeps offsets into the original text: a *code view* with comments blanked out
+(strings kept, since request bodies often live inside them) and the list of
+comments for mention detection.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True, slots=True)
+class LexSpec:
+    line_comments: tuple[str, ...] = ()  # regex fragments
+    block_comments: tuple[tuple[str, str], ...] = ()
+    triple_quotes: bool = False  # Python, Kotlin raw strings, Java text blocks
+    single_quotes: bool = True
+    backticks: bool = False  # JS template literals, Go raw strings
+    multiline_strings: bool = False  # shell quotes may span lines
+    string_prefix: str = ""  # e.g. Python's f/r/b prefixes
+    docstrings: bool = False  # a bare triple-quoted statement is documentation
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # "string" | "comment"
+    start: int
+    end: int
+    body_start: int
+    body_end: int
+    prefix: str = ""
+    quote: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Lexed:
+    text: str
+    code: str  # comments replaced by spaces; newlines and offsets kept
+    strings: tuple[Token, ...]
+    comments: tuple[Token, ...]
+
+
+@lru_cache(maxsize=32)
+def _master(spec: LexSpec) -> re.Pattern[str]:
+    parts: list[str] = []
+    for opener, closer in spec.block_comments:
+        parts.append(f"(?P<bc>{opener}.*?(?:{closer}|\\Z))")
+    if spec.line_comments:
+        parts.append("(?P<lc>(?:" + "|".join(spec.line_comments) + r")[^\n]*)")
+    prefix = f"(?P<pre>{spec.string_prefix})" if spec.string_prefix else "(?P<pre>)"
+    if spec.triple_quotes:
+        parts.append(prefix.replace("pre", "tpre") + r'(?P<tq>"""|\'\'\')(?P<tb>.*?)(?:(?P=tq)|\Z)')
+    newline = "" if spec.multiline_strings else r"\n"
+    quotes = "\"'" if spec.single_quotes else '"'
+    parts.append(
+        prefix + f"(?P<q>[{quotes}])(?P<b>(?:\\\\.|(?!(?P=q))[^\\\\{newline}])*)(?:(?P=q)|$)"
+    )
+    if spec.backticks:
+        parts.append(r"(?P<bt>`)(?P<btb>(?:\\.|[^`\\])*)(?:`|\Z)")
+    return re.compile("|".join(parts), re.DOTALL | re.MULTILINE)
+
+
+def lex(text: str, spec: LexSpec) -> Lexed:
+    strings: list[Token] = []
+    comments: list[Token] = []
+    pieces: list[str] = []
+    last = 0
+    for m in _master(spec).finditer(text):
+        start, end = m.span()
+        groups = m.groupdict()
+        if groups.get("bc") is not None or groups.get("lc") is not None:
+            comments.append(Token("comment", start, end, start, end))
+            pieces.append(text[last:start])
+            pieces.append(_blank(m.group()))
+            last = end
+            continue
+        if groups.get("tq") is not None:
+            token = Token(
+                "string", start, end, m.start("tb"), m.end("tb"), m["tpre"] or "", m["tq"]
+            )
+            if spec.docstrings and _is_docstring(text, start, end):
+                comments.append(Token("comment", start, end, token.body_start, token.body_end))
+                pieces.append(text[last:start])
+                pieces.append(_blank(m.group()))
+                last = end
+                continue
+            strings.append(token)
+        elif groups.get("q") is not None:
+            strings.append(
+                Token("string", start, end, m.start("b"), m.end("b"), m["pre"] or "", m["q"])
+            )
+        elif groups.get("bt") is not None:
+            strings.append(Token("string", start, end, m.start("btb"), m.end("btb"), "", "`"))
+    pieces.append(text[last:])
+    return Lexed(text, "".join(pieces), tuple(strings), tuple(comments))
+
+
+def _blank(chunk: str) -> str:
+    """Spaces of the same length, newlines kept, so offsets stay valid."""
+    if "\n" not in chunk:
+        return " " * len(chunk)
+    return "\n".join(" " * len(part) for part in chunk.split("\n"))
+
+
+def _is_docstring(text: str, start: int, end: int) -> bool:
+    """A triple-quoted string standing alone as a statement documents, it is not data."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    if before.strip() not in ("", "r", "u"):
+        return False
+    line_end = text.find("\n", end)
+    after = text[end : line_end if line_end != -1 else len(text)]
+    return after.strip() == ""
+
+
+def whole_text_as_comment(text: str) -> Lexed:
+    """Documentation files: everything is prose, split into paragraphs."""
+    comments = [
+        Token("comment", m.start(), m.end(), m.start(), m.end())
+        for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)
+    ]
+    return Lexed(text, re.sub(r"[^\n]", " ", text), (), tuple(comments))
+
+
+def comment_blocks(lexed: Lexed) -> list[tuple[int, int]]:
+    """Adjacent line comments merged into blocks, so a sentence split over lines stays whole."""
+    blocks: list[tuple[int, int]] = []
+    for token in lexed.comments:
+        if blocks:
+            gap = lexed.text[blocks[-1][1] : token.start]
+            if gap.strip() == "" and gap.count("\n") <= 1:
+                blocks[-1] = (blocks[-1][0], token.end)
+                continue
+        blocks.append((token.body_start, token.body_end))
+    return blocks

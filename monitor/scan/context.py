@@ -1,0 +1,256 @@
+"""What encloses a position: the object key, class or call a field sits in.
+
+Owner checks need it (``quantity`` under ``line_items`` is LineItem's, under
+``line_item_measurements`` it is the replacement's). Brackets are walked
+outwards; Python classes and YAML mappings are found by indentation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BRACKET = re.compile(r"[()\[\]{}]")
+_TYPE_DECL = re.compile(r"\btype\s+(?P<name>\w+)\s+struct\s*$")
+_CLASS_DECL = re.compile(
+    r"\b(?:class|interface|record|object|enum|struct|trait)\s+(?P<name>\w+)[^{};=]*$"
+)
+_TYPED_ASSIGN = re.compile(r"\w\s*:\s*(?P<name>[A-Z]\w*)(?:<[^<>]*>)?(?:\[\])?\s*=\s*$")
+_KEY = re.compile(r"""(?P<q>["'`]?)(?P<name>[\w$-]+)(?P=q)\s*(?P<op>:|=>|=|:=)\s*$""")
+_PARAMS = re.compile(r"\b(?:def|fun|function|func)\s+(?:\([^()]*\)\s*)?[\w$]*\s*(?:<[^<>]*>)?\s*$")
+_CLASS_PARAMS = re.compile(r"\b(?:class|record)\s+(?P<name>\w+)\s*(?:<[^<>]*>)?\s*$")
+_KEYED_CALL = re.compile(
+    r"""(?P<q>["'`]?)(?P<name>[\w$-]+)(?P=q)\s*(?P<op>:|=)\s*[\w$.]+\s*(?:<[^<>()]*>)?\s*$"""
+)
+_CALL = re.compile(r"(?P<name>[A-Za-z_$][\w$.]*)\s*(?:<[^<>()]*>)?\s*$")
+_COMPOSITE = re.compile(r"(?P<name>[A-Z]\w*)\s*$")
+_DECLARATION_PREFIX = re.compile(
+    r"\s*(?:(?:const|let|var|val|final|static|private|public|export|readonly|auto)\s+)*"
+    r"(?:[\w.<>\[\],?]+\s+)?"
+)
+# Names that mark the top of a request body: keys outside them are not API objects.
+BODY_ROOTS = frozenset(["body", "payload", "json", "data", "request_body", "params"])
+# Calls and keys that only wrap data and say nothing about its owner.
+WEAK_NAMES = frozenset(
+    [
+        "dict",
+        "map",
+        "mapof",
+        "hashmapof",
+        "mutablemapof",
+        "listof",
+        "arrayof",
+        "of",
+        "json",
+        "dumps",
+        "loads",
+        "stringify",
+        "put",
+        "post",
+        "get",
+        "patch",
+        "append",
+        "add",
+        "extend",
+        "update",
+        "jsonify",
+        "asdict",
+        "model_dump",
+        "body",
+        "payload",
+        "data",
+        "params",
+        "properties",
+        "props",
+        "attributes",
+        "fields",
+        "request",
+        "req",
+        "options",
+        "config",
+        "obj",
+        "kwargs",
+        "args",
+        "copy",
+        "deepcopy",
+        "list",
+        "tuple",
+        "set",
+        "object",
+        "assign",
+        "marshal",
+        "tojson",
+        "send",
+        "fetch",
+        "axios",
+        "requests",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    kind: str  # key | class | call | type | params | block
+    name: str | None
+
+
+def _before(code: str, index: int, span: int = 240) -> str:
+    start = max(0, index - span)
+    chunk = code[start:index]
+    return chunk.rstrip()
+
+
+def _name_opener(code: str, index: int, opener: str) -> Scope | None:
+    """Name the bracket at ``index``; None means 'anonymous, keep walking'."""
+    before = _before(code, index)
+    if opener == "(":
+        if re.search(r"@[\w.:]+\s*$", before):
+            return None  # an annotation's arguments, not an enclosing object
+        if _PARAMS.search(before):
+            return Scope("params", None)
+        if (m := _CLASS_PARAMS.search(before)) is not None:
+            return Scope("class", m["name"])
+        if (m := _KEY.search(before)) is not None and m["op"] in (":", "="):
+            return _key_scope(before, m)
+        if (m := _CALL.search(before)) is not None:
+            name = m["name"].rsplit(".", 1)[-1]
+            if name.lower() in WEAK_NAMES and (k := _KEYED_CALL.search(before)) is not None:
+                return _key_scope(before, k)  # ``line_items: items.map(...)``
+            return Scope("call", name)
+        if _arrow_params(code, index):
+            return Scope("params", None)
+        return None
+    if opener == "{":
+        if (m := _TYPE_DECL.search(before)) is not None:
+            return Scope("class", m["name"])
+        if (m := _CLASS_DECL.search(before)) is not None:
+            return Scope("class", m["name"])
+        if (m := _TYPED_ASSIGN.search(before)) is not None:
+            return Scope("type", m["name"])
+        if (m := _KEY.search(before)) is not None:
+            return _key_scope(before, m)
+        if re.search(
+            r"\)\s*(?:->\s*[\w.<>\[\]]+\s*|:\s*[\w.<>\[\]?]+\s*|throws[\w\s,.]+)?$", before
+        ):
+            return Scope("block", None)
+        if (m := _COMPOSITE.search(before)) is not None:
+            return Scope("type", m["name"])
+        return None
+    if (m := _KEY.search(before)) is not None:
+        return _key_scope(before, m)
+    if (m := _COMPOSITE.search(re.sub(r"\[\]\s*$", "", before))) is not None:
+        return Scope("type", m["name"])
+    return None
+
+
+def _key_scope(before: str, m: re.Match[str]) -> Scope:
+    """``key: {`` names an object; ``name = {`` at a statement start is just a variable."""
+    if m["op"] not in ("=", ":="):
+        return Scope("key", m["name"])
+    head = before[: m.start()]
+    line_prefix = head.rsplit("\n", 1)[-1]
+    if line_prefix.strip() == "":
+        previous = head.rstrip()
+        kwarg = previous.endswith(("(", ","))
+    else:
+        kwarg = not _DECLARATION_PREFIX.fullmatch(line_prefix)
+    return Scope("key" if kwarg else "assign", m["name"])
+
+
+def _arrow_params(code: str, index: int) -> bool:
+    depth = 0
+    for j in range(index, min(len(code), index + 2000)):
+        c = code[j]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return bool(re.match(r"\s*(?::\s*[\w<>\[\]|. ]+)?\s*=>", code[j + 1 : j + 80]))
+    return False
+
+
+def enclosing(code: str, offset: int, levels: int = 4, limit: int = 6000) -> list[Scope]:
+    """Named scopes around ``offset``, innermost first (weak wrappers skipped)."""
+    scopes: list[Scope] = []
+    start = max(0, offset - limit)
+    depth = 0
+    for m in reversed(list(_BRACKET.finditer(code, start, offset))):
+        c = m.group()
+        if c in ")]}":
+            depth += 1
+            continue
+        if depth > 0:
+            depth -= 1
+            continue
+        scope = _name_opener(code, m.start(), c)
+        if scope is None:
+            continue
+        if scope.kind == "block":
+            break
+        if scope.name and scope.kind != "class":
+            if scope.name.lower() in BODY_ROOTS:
+                scopes.append(Scope("root", scope.name))
+                break  # the request body starts here; outer names are ours
+            if scope.name.lower() in WEAK_NAMES:
+                continue
+        scopes.append(scope)
+        if scope.kind in ("params", "class") or len(scopes) >= levels:
+            break
+    return scopes
+
+
+_INDENT = re.compile(r"^([ \t]*)(\S.*)$")
+
+
+def python_scope(code: str, offset: int) -> Scope | None:
+    """The class (or function) a Python line sits in, by indentation."""
+    line_start = code.rfind("\n", 0, offset) + 1
+    line = code[line_start : code.find("\n", offset) if "\n" in code[offset:] else len(code)]
+    indent = len(line) - len(line.lstrip())
+    cursor = line_start - 1
+    while cursor > 0 and indent > 0:
+        previous_start = code.rfind("\n", 0, cursor) + 1
+        text = code[previous_start:cursor]
+        cursor = previous_start - 1
+        m = _INDENT.match(text)
+        if m is None:
+            continue
+        level = len(m.group(1))
+        if level >= indent:
+            continue
+        indent = level
+        head = m.group(2)
+        if (c := re.match(r"class\s+(\w+)", head)) is not None:
+            return Scope("class", c.group(1))
+        if re.match(r"(?:async\s+)?def\s", head):
+            return Scope("function", None)
+    return None
+
+
+def yaml_parents(code: str, offset: int, levels: int = 3) -> list[Scope]:
+    """Parent keys of a YAML line; list items (``- key:``) share their mapping."""
+    line_start = code.rfind("\n", 0, offset) + 1
+    lines = code[:line_start].splitlines()
+    current = code[line_start:].split("\n", 1)[0]
+    key_indent = len(current) - len(current.lstrip(" -"))
+    scopes: list[Scope] = []
+    for text in reversed(lines):
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(text) - len(text.lstrip(" -"))
+        line_indent = len(text) - len(text.lstrip(" "))
+        if indent >= key_indent or (text.lstrip().startswith("-") and indent == key_indent):
+            continue
+        key = re.match(r"^[ \t]*(?:-[ \t]+)?[\"']?([\w$-]+)[\"']?[ \t]*:", text)
+        if key is not None:
+            name = key.group(1)
+            if name.lower() in BODY_ROOTS:
+                scopes.append(Scope("root", name))
+                break
+            scopes.append(Scope("key", name))
+            if len(scopes) >= levels:
+                break
+        key_indent = min(indent, line_indent) if text.lstrip().startswith("-") else indent
+    return scopes

@@ -1,0 +1,93 @@
+"""``scan_text``: one file's text in, findings out. Pure: no disk, no clock."""
+
+from __future__ import annotations
+
+from .endpoints import endpoint_hits
+from .fields import field_hits, value_hits
+from .filectx import FileContext, Hit
+from .findings import Category, Finding, with_fingerprints
+from .languages import PROFILES, language_for
+from .mentions import mention_hits
+from .reasons import at_least
+from .rules import mask_secrets, rule_hits
+from .suppress import directives, is_suppressed
+from .targets import TargetSet
+
+
+def scan_text(
+    path: str, text: str, targets: TargetSet, min_confidence: str = "medium"
+) -> list[Finding]:
+    """Uses and mentions of deprecated items (and rule breaks) in one file."""
+    language = language_for(path)
+    if language is None:
+        return []
+    found = targets.finder.find(text)
+    if not found:
+        return []
+    profile = PROFILES[language]
+    include_low = min_confidence == "low"
+    signs = targets.gate.signs(text)
+    active = targets.select(found)
+    if not include_low:
+        active = tuple(t for t in active if targets.gate.viable(t, signs))
+    rules = not profile.is_docs and targets.rules_in(signs.present, include_low)
+    if not active and not rules:
+        return []
+    ctx = FileContext(path, text, profile)
+    hits: list[Hit] = []
+    if not profile.is_docs:
+        hits += endpoint_hits(ctx, active)
+        hits += field_hits(ctx, targets, active)
+        hits += value_hits(ctx, targets, active)
+        if rules:
+            hits += rule_hits(ctx)
+    hits += mention_hits(ctx, active)
+    return _finish(ctx, hits, min_confidence)
+
+
+def _finish(ctx: FileContext, hits: list[Hit], min_confidence: str) -> list[Finding]:
+    lines = ctx.lines
+    raw_lines = ctx.text.split("\n")
+    table = directives(ctx.text)
+    # One finding per line, item and category: two syntaxes binding the same
+    # field on one line (an annotation and its property) are one use.
+    best: dict[tuple[int, str, str], Hit] = {}
+    for hit in sorted(hits, key=lambda h: h.start):
+        key = (lines.index(hit.start), hit.item, hit.category)
+        kept = best.get(key)
+        if kept is None or _rank(hit) > _rank(kept):
+            best[key] = hit
+    used_lines = {
+        (lines.index(h.start), h.item) for h in best.values() if h.category == Category.USE
+    }
+    findings = []
+    for hit in best.values():
+        index = lines.index(hit.start)
+        if hit.category == Category.MENTION and (index, hit.item) in used_lines:
+            continue  # the use on this line already says it
+        if not at_least(hit.confidence, min_confidence):
+            continue
+        line_start = lines.starts[index]
+        end_index = lines.index(max(hit.start, hit.end - 1))
+        end_column = hit.end - line_start + 1 if end_index == index else len(raw_lines[index]) + 1
+        findings.append(
+            Finding(
+                path=ctx.path,
+                line=index + 1,
+                column=hit.start - line_start + 1,
+                end_column=end_column,
+                item=hit.item,
+                deprecation_id=hit.deprecation_id,
+                kind=hit.kind,
+                category=hit.category,
+                confidence=hit.confidence,
+                reason=hit.reason,
+                snippet=mask_secrets(raw_lines[index].strip())[:300],
+                suppressed=is_suppressed(table, index + 1, hit.item, hit.deprecation_id, hit.kind),
+            )
+        )
+    return with_fingerprints(findings)
+
+
+def _rank(hit: Hit) -> int:
+    return {"high": 3, "medium": 2, "low": 1}[hit.confidence]

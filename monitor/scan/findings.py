@@ -1,0 +1,97 @@
+"""The Finding value the scanner reports, plus its stable fingerprint.
+
+Fingerprints feed SARIF ``partialFingerprints`` and baseline diffs, so they must
+not move when unrelated lines are added above a finding: they hash the path,
+the rule, the whitespace-normalised snippet and the occurrence index among
+identical snippets, never the line number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+
+class Confidence(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return {"high": 3, "medium": 2, "low": 1}[self.value]
+
+
+class Category(StrEnum):
+    USE = "use"
+    MENTION = "mention"
+
+
+class RuleKind(StrEnum):
+    """Findings that come from integration rules rather than from a deprecation."""
+
+    INSECURE_HTTP = "insecure_http"
+    HARDCODED_SECRET = "hardcoded_secret"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    line: int  # 1-based
+    column: int  # 1-based
+    end_column: int  # 1-based, exclusive
+    item: str
+    deprecation_id: str  # the record id, or ``rule:<name>`` for integration rules
+    kind: str  # a ``Kind`` value or a ``RuleKind`` value
+    category: str  # ``use`` or ``mention``
+    confidence: str
+    reason: str
+    snippet: str  # the trimmed line, secrets masked
+    suppressed: bool = False
+    fingerprint: str = ""
+
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        """What labels and baselines compare on."""
+        return (self.path, self.line, self.item, self.category)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_snippet(snippet: str) -> str:
+    return _SPACES.sub(" ", snippet).strip()
+
+
+def fingerprint(path: str, rule: str, item: str, snippet: str, occurrence: int) -> str:
+    raw = "\x1f".join((path, rule, item, normalise_snippet(snippet), str(occurrence)))
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+def with_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
+    """Sort by position and give each finding its fingerprint.
+
+    The occurrence index counts earlier findings with the same path, rule, item
+    and snippet, so two identical lines in one file still get distinct prints.
+    """
+    ordered = sorted(findings, key=lambda f: (f.path, f.line, f.column, f.item, f.category))
+    seen: Counter[tuple[str, str, str, str, str]] = Counter()
+    result = []
+    for finding in ordered:
+        key = (
+            finding.path,
+            finding.deprecation_id,
+            finding.item,
+            finding.category,
+            normalise_snippet(finding.snippet),
+        )
+        index = seen[key]
+        seen[key] += 1
+        rule = f"{finding.deprecation_id}:{finding.category}"
+        print_ = fingerprint(finding.path, rule, finding.item, finding.snippet, index)
+        result.append(replace(finding, fingerprint=print_))
+    return result

@@ -1,0 +1,130 @@
+"""The cheap gate before full analysis: could a common-word target matter in this file?
+
+``unit`` or ``asap`` alone reach medium confidence only with a tie to
+Instacart, the owner's or parent's name, the replacement's names, or (for
+mentions) words about a change right next to the word. Ordinary code is full
+of such words, so most files pass the token prefilter: this gate must answer
+with one literal pass per file and a few bisections, before any lexing.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from .names import snake_case
+from .prefilter import LiteralSet
+from .reasons import CHANGE_WORDS, about_change
+
+if TYPE_CHECKING:
+    from .targets import ScanTarget
+
+# Any of these anywhere in a file (comments included) ties it to Instacart.
+TIE_HINTS = ("instacart", "Instacart", "INSTACART", "/v2/", "/idp/v1")
+CHANGE_REACH = 240  # characters either side of a name where a change word counts
+MAX_OCCURRENCES = 50  # a sentence about a change sits next to one of the first uses
+
+
+def gate_hints(
+    owner: str | None, parent: str | None, replacements: Iterable[str]
+) -> tuple[str, ...]:
+    """Names whose presence anywhere in a file makes a common-word target worth analysing."""
+    found: list[str] = []
+    for name in (owner, parent, *replacements):
+        if name:
+            found += [name, snake_case(name)]
+    return tuple(dict.fromkeys(found))
+
+
+def always_viable(target: ScanTarget) -> bool:
+    """Endpoints and distinctive field names need no further evidence."""
+    return target.is_endpoint or (target.is_field and target.distinctive)
+
+
+class FileSigns:
+    """What the gate learns about one file, each fact computed at most once."""
+
+    __slots__ = ("_change", "_ends", "_near", "_starts", "_text", "present", "tied")
+
+    def __init__(self, text: str, present: set[str], change_words: LiteralSet) -> None:
+        self._text = text
+        self.present = present
+        self.tied = any(hint in present for hint in TIE_HINTS)
+        self._change = change_words
+        self._near: dict[str, bool] = {}
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def names_any(self, hints: Sequence[str]) -> bool:
+        return any(hint in self.present for hint in hints)
+
+    def near_change(self, token: str) -> bool:
+        """Whether one of the first occurrences of ``token`` has a change word close by."""
+        known = self._near.get(token)
+        if known is None:
+            known = self._near[token] = self._scan_near_change(token)
+        return known
+
+    def _scan_near_change(self, token: str) -> bool:
+        text = self._text
+        positions = self._change_positions()
+        if positions is None:
+            return _near_change_slow(text, token)
+        starts, ends = positions
+        if not starts:
+            return False
+        count = len(starts)
+        start = text.find(token)
+        for _ in range(MAX_OCCURRENCES):
+            if start == -1:
+                break
+            low, high = max(0, start - CHANGE_REACH), start + CHANGE_REACH
+            i = bisect_left(starts, low)
+            while i < count and starts[i] < high:
+                if ends[i] <= high:
+                    return True
+                i += 1
+            start = text.find(token, start + len(token))
+        return False
+
+    def _change_positions(self) -> tuple[list[int], list[int]] | None:
+        """Sorted change-word spans, or None when lower-casing moves offsets."""
+        if self._starts is None:
+            lowered = self._text.lower()
+            if len(lowered) != len(self._text):
+                return None  # e.g. "İ" lower-cases to two characters: use the slow path
+            spans = self._change.spans(lowered)
+            self._starts = [s for s, _ in spans]
+            self._ends = [e for _, e in spans]
+        return self._starts, self._ends
+
+
+def _near_change_slow(text: str, token: str) -> bool:
+    start = text.find(token)
+    for _ in range(MAX_OCCURRENCES):
+        if start == -1:
+            break
+        if about_change(text[max(0, start - CHANGE_REACH) : start + CHANGE_REACH]):
+            return True
+        start = text.find(token, start + len(token))
+    return False
+
+
+class Gate:
+    """Built once per target set: the literal searches every file gets."""
+
+    def __init__(self, targets: Iterable[ScanTarget], extra: Iterable[str] = ()) -> None:
+        hints = {hint for target in targets for hint in target.hints}
+        self.literals = LiteralSet([*hints, *TIE_HINTS, *extra])
+        self.change_words = LiteralSet(CHANGE_WORDS)
+
+    def signs(self, text: str) -> FileSigns:
+        return FileSigns(text, self.literals.present(text), self.change_words)
+
+    @staticmethod
+    def viable(target: ScanTarget, signs: FileSigns) -> bool:
+        """Whether a target could reach medium confidence in the file ``signs`` describes."""
+        if always_viable(target) or signs.tied or signs.names_any(target.hints):
+            return True
+        return any(signs.near_change(token) for token in target.tokens)

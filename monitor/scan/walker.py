@@ -1,0 +1,415 @@
+"""Which files of a codebase the scanner reads, and how their bytes become text.
+
+The walk never follows a symlink, never executes anything and never shells
+out to git: ``.gitignore`` rules are evaluated with ``pathspec``. Anything odd
+on disk (binary data, foreign encodings, huge or generated files, links
+leaving the tree, unreadable entries) becomes a counted ``Skipped`` with a
+reason instead of an exception, so one strange file cannot stop a scan.
+
+Decisions, made once here:
+- Non-UTF-8 files are skipped (``non_utf8``), not decoded with replacement
+  characters: a guessed decoding would report wrong columns and snippets.
+  A UTF-8 or UTF-16 byte-order mark is honoured.
+- A file with any line longer than ``MAX_LINE_CHARS`` is skipped
+  (``long_lines``) even with ``include_vendored``: such lines are data blobs
+  or bundles, and a truncated line would make misleading snippets.
+- Inside-root symlinks are not followed: their target is scanned once, at its
+  real path, if the rules allow it (as git itself stores links, not targets).
+- Directory skips count the directory once; its contents are never listed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import os
+import re
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from pathspec import GitIgnoreSpec
+
+from .languages import language_for
+
+DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_LINE_CHARS = 20_000
+BINARY_SNIFF_BYTES = 8 * 1024
+# A bundle or generated blob shows itself in its first few lines.
+MINIFIED_HEAD_LINES = 5
+MINIFIED_LINE_CHARS = 5_000
+
+VCS_DIRS = frozenset({".git", ".hg", ".svn"})
+VENDORED_DIRS = frozenset(
+    {
+        "vendor",
+        "node_modules",
+        "bower_components",
+        "third_party",
+        ".venv",
+        "venv",
+        "site-packages",
+        "dist",
+        "build",
+        "__pycache__",
+        ".tox",
+    }
+)
+MINIFIED_SUFFIXES = (".min.js", ".bundle.js", "-min.js", ".min.css", ".min.mjs")
+
+
+class SkipReason(StrEnum):
+    GITIGNORED = "gitignored"
+    EXCLUDED = "excluded"
+    NOT_INCLUDED = "not_included"
+    VENDORED = "vendored"
+    GENERATED = "generated"
+    TOO_LARGE = "too_large"
+    BINARY = "binary"
+    NON_UTF8 = "non_utf8"
+    LONG_LINES = "long_lines"
+    SYMLINK_OUTSIDE = "symlink_outside"
+    SYMLINK_LOOP = "symlink_loop"
+    SYMLINK_INSIDE = "symlink_inside"  # its target is scanned at its real path
+    BROKEN_SYMLINK = "broken_symlink"
+    NOT_REGULAR = "not_regular"  # fifo, socket, device: reading could block
+    UNREADABLE = "unreadable"
+    VANISHED = "vanished"  # deleted while the walk ran
+    SCAN_ERROR = "scan_error"  # the matcher raised on it: logged, and retried next scan
+
+
+class FileEntry(NamedTuple):
+    """A file to read: its absolute path, its ``/``-separated path from the root, its stat.
+
+    Named tuples, not dataclasses: a walk makes one per file and they must be cheap.
+    """
+
+    path: str
+    rel: str
+    size: int
+    mtime_ns: int
+
+
+class Skipped(NamedTuple):
+    rel: str
+    reason: SkipReason
+    is_dir: bool = False
+
+
+# --- ignore rules -----------------------------------------------------------
+
+
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """One ignore file: ``strip`` is its directory below the root, ``lead`` its place above it."""
+
+    spec: GitIgnoreSpec
+    strip: str
+    lead: str = ""
+    # All of the file's patterns in one regex: most paths match none, and one
+    # search is far cheaper than asking every pattern in turn.
+    any_rule: re.Pattern[str] | None = None
+
+    def verdict(self, rel: str) -> bool | None:
+        """True ignored, False re-included by a ``!`` rule, None when no rule speaks."""
+        if not rel.startswith(self.strip):
+            return None
+        path = self.lead + rel[len(self.strip) :]
+        if self.any_rule is not None and self.any_rule.search(path) is None:
+            return None
+        return self.spec.check_file(path).include
+
+
+def _any_rule(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
+    parts = []
+    for pattern in spec.patterns:
+        regex = getattr(pattern, "regex", None)
+        if pattern.include is None:
+            continue
+        if not isinstance(regex, re.Pattern):
+            return None  # an unfamiliar pattern type: always ask pathspec
+        parts.append("(?:" + _GROUP_NAME.sub("(?:", regex.pattern) + ")")
+    try:
+        return re.compile("|".join(parts)) if parts else None
+    except re.error:
+        return None
+
+
+def _load_rules(path: str, strip: str, lead: str = "") -> _Rules | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    spec = GitIgnoreSpec.from_lines(lines)
+    return _Rules(spec, strip, lead, _any_rule(spec)) if spec.patterns else None
+
+
+def _ancestor_rules(root: str) -> list[_Rules]:
+    """Ignore files of the enclosing repository when ``root`` is one of its subfolders."""
+    top = root
+    while not os.path.exists(os.path.join(top, ".git")):
+        parent = os.path.dirname(top)
+        if parent == top:
+            top = root  # not inside a repository: only the root's own files count
+            break
+        top = parent
+    rules: list[_Rules] = []
+    exclude = _load_rules(os.path.join(top, ".git", "info", "exclude"), "", _lead(top, root))
+    if exclude:
+        rules.append(exclude)
+    folder = top
+    while folder != root:
+        found = _load_rules(os.path.join(folder, ".gitignore"), "", _lead(folder, root))
+        if found:
+            rules.append(found)
+        folder = os.path.join(folder, os.path.relpath(root, folder).split(os.sep)[0])
+    return rules
+
+
+def _lead(folder: str, root: str) -> str:
+    rel = os.path.relpath(root, folder)
+    return "" if rel == "." else rel.replace(os.sep, "/") + "/"
+
+
+def _ignored(chain: Sequence[_Rules], rel: str) -> bool:
+    """Deeper ignore files win over shallower ones; the last matching line wins within one."""
+    for rules in chain[::-1]:
+        verdict = rules.verdict(rel)
+        if verdict is not None:
+            return verdict
+    return False
+
+
+def _globs(patterns: Sequence[str]) -> GitIgnoreSpec | None:
+    cleaned = [p.strip() for p in patterns if p.strip()]
+    return GitIgnoreSpec.from_lines(cleaned) if cleaned else None
+
+
+# --- the walk -----------------------------------------------------------------
+
+
+def walk(
+    root: Path | str,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    include_vendored: bool = False,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+) -> Iterator[FileEntry | Skipped]:
+    """Every file under ``root`` to scan, and every entry left out with its reason.
+
+    ``include``/``exclude`` are gitignore-style globs relative to ``root``; a
+    non-empty ``include`` keeps only the files it matches.
+    """
+    root_real = os.path.realpath(root)
+    if not os.path.isdir(root_real):
+        raise NotADirectoryError(f"not a directory: {root}")
+    include_spec, exclude_spec = _globs(include), _globs(exclude)
+    base_chain = tuple(_ancestor_rules(root_real))
+    # (absolute dir, its rel prefix ending in "/" or "", ignore chain)
+    stack: list[tuple[str, str, tuple[_Rules, ...]]] = [(root_real, "", base_chain)]
+    while stack:
+        folder, prefix, chain = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            yield Skipped(prefix.rstrip("/") or ".", _os_reason(error), is_dir=True)
+            continue
+        names = {e.name for e in entries}
+        if prefix and not include_vendored and "pyvenv.cfg" in names:
+            yield Skipped(prefix.rstrip("/"), SkipReason.VENDORED, is_dir=True)
+            continue
+        if ".gitignore" in names:
+            found = _load_rules(os.path.join(folder, ".gitignore"), prefix)
+            chain = (*chain, found) if found else chain
+        subdirs: list[tuple[str, str, tuple[_Rules, ...]]] = []
+        for entry in entries:
+            if entry.name in VCS_DIRS:
+                continue
+            rel = prefix + entry.name
+            result = _visit(entry, rel, root_real, chain, include_spec, exclude_spec)
+            if result is None and not include_vendored and entry.name in VENDORED_DIRS:
+                result = Skipped(rel, SkipReason.VENDORED, is_dir=True)
+            if result is None:
+                subdirs.append((entry.path, rel + "/", chain))
+                continue
+            if result.__class__ is FileEntry:
+                result = _file_gate(result, entry.name, include_vendored, max_file_bytes)
+            yield result
+        stack.extend(subdirs)
+
+
+def _visit(
+    entry: os.DirEntry[str],
+    rel: str,
+    root_real: str,
+    chain: Sequence[_Rules],
+    include_spec: GitIgnoreSpec | None,
+    exclude_spec: GitIgnoreSpec | None,
+) -> FileEntry | Skipped | None:
+    """The verdict on one directory entry; None means "descend into this directory"."""
+    try:
+        if entry.is_symlink():
+            return Skipped(rel, _symlink_reason(entry.path, rel, root_real))
+        info = None if entry.is_dir(follow_symlinks=False) else entry.stat(follow_symlinks=False)
+    except OSError as error:
+        return Skipped(rel, _os_reason(error))
+    probe = rel if info is not None else rel + "/"
+    if _ignored(chain, probe):
+        return Skipped(rel, SkipReason.GITIGNORED, is_dir=info is None)
+    if exclude_spec is not None and exclude_spec.match_file(probe):
+        return Skipped(rel, SkipReason.EXCLUDED, is_dir=info is None)
+    if info is None:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return Skipped(rel, SkipReason.NOT_REGULAR)
+    if include_spec is not None and not include_spec.match_file(rel):
+        return Skipped(rel, SkipReason.NOT_INCLUDED)
+    return FileEntry(entry.path, rel, info.st_size, info.st_mtime_ns)
+
+
+def _file_gate(
+    entry: FileEntry, name: str, include_vendored: bool, max_file_bytes: int
+) -> FileEntry | Skipped:
+    """Checks that need only the name and the size: no file is opened here."""
+    name = name.lower()
+    minified = name.endswith(MINIFIED_SUFFIXES)
+    if not include_vendored and minified:
+        return Skipped(entry.rel, SkipReason.GENERATED)
+    if (minified or _maybe_binary(name.rpartition(".")[2])) and language_for(entry.rel) is None:
+        # The matcher declines these names: reading them would be wasted work.
+        return Skipped(entry.rel, SkipReason.GENERATED if minified else SkipReason.BINARY)
+    if entry.size > max_file_bytes:
+        return Skipped(entry.rel, SkipReason.TOO_LARGE)
+    return entry
+
+
+@lru_cache(maxsize=512)
+def _maybe_binary(suffix: str) -> bool:
+    """A cheap first question per extension; ``language_for`` still has the last word."""
+    return language_for("file." + suffix) is None
+
+
+def _symlink_reason(path: str, rel: str, root_real: str) -> SkipReason:
+    try:
+        target = os.path.realpath(path, strict=True)
+    except OSError as error:
+        return SkipReason.SYMLINK_LOOP if error.errno == errno.ELOOP else SkipReason.BROKEN_SYMLINK
+    if target != root_real and not target.startswith(root_real + os.sep):
+        return SkipReason.SYMLINK_OUTSIDE
+    link_dir = os.path.join(root_real, *rel.split("/")[:-1])
+    if os.path.isdir(target) and (link_dir == target or link_dir.startswith(target + os.sep)):
+        return SkipReason.SYMLINK_LOOP  # following it would walk an ancestor again
+    return SkipReason.SYMLINK_INSIDE
+
+
+def _os_reason(error: OSError) -> SkipReason:
+    if isinstance(error, FileNotFoundError):
+        return SkipReason.VANISHED
+    if error.errno == errno.ELOOP:
+        return SkipReason.SYMLINK_LOOP
+    return SkipReason.UNREADABLE
+
+
+# --- reading ------------------------------------------------------------------
+
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)  # a file swapped for a link mid-walk is not followed
+    | getattr(os, "O_NONBLOCK", 0)  # a file swapped for a fifo cannot hang the scan
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def read_bytes(path: str, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes | SkipReason:
+    """The file's bytes, or why it cannot be read; never raises for a file-level problem."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        return _os_reason(error)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return SkipReason.NOT_REGULAR
+        data = _read_all(fd, info.st_size, max_file_bytes + 1)
+    except OSError as error:
+        return _os_reason(error)
+    finally:
+        os.close(fd)
+    return SkipReason.TOO_LARGE if len(data) > max_file_bytes else data
+
+
+def _read_all(fd: int, size: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes with plain ``os.read`` calls.
+
+    A buffered file object costs more than the read itself for small files,
+    and a tree is mostly small files. Asking for one byte more than ``fstat``
+    reported ends the usual case in one call: getting exactly ``size`` back is
+    the end of the file; anything else (the file grew, a short read) reads on.
+    """
+    want = min(size + 1, limit)
+    data = os.read(fd, want)
+    if len(data) == size or len(data) >= limit:
+        return data
+    chunks = [data]
+    total = len(data)
+    while total < limit:
+        more = os.read(fd, min(limit - total, 1 << 20))
+        if not more:
+            break
+        chunks.append(more)
+        total += len(more)
+    return b"".join(chunks)
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_source(data: bytes, include_vendored: bool = False) -> str | SkipReason:
+    """Text to scan, or why these bytes are not source code. Pure: bytes in, verdict out."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None and b"\0" in data[:BINARY_SNIFF_BYTES]:
+        return SkipReason.BINARY
+    try:
+        text = data.decode(encoding or "utf-8")
+    except UnicodeDecodeError:
+        return SkipReason.NON_UTF8
+    if len(text) <= MINIFIED_LINE_CHARS:
+        return text
+    if not include_vendored and _minified_head(text):
+        return SkipReason.GENERATED
+    if len(text) > MAX_LINE_CHARS and _longest_line(text) > MAX_LINE_CHARS:
+        return SkipReason.LONG_LINES
+    return text
+
+
+def _minified_head(text: str) -> bool:
+    start = 0
+    for _ in range(MINIFIED_HEAD_LINES):
+        end = text.find("\n", start)
+        stop = len(text) if end == -1 else end
+        if stop - start > MINIFIED_LINE_CHARS:
+            return True
+        if end == -1:
+            return False
+        start = end + 1
+    return False
+
+
+def _longest_line(text: str) -> int:
+    return max(map(len, text.split("\n")))

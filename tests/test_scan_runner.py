@@ -1,0 +1,267 @@
+"""Whole-tree scans: parallel equals serial, and the cache is fast without being wrong."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bench.gen_tree import generate
+from monitor.domain import Action, AnnouncedOnSource, DeprecationRecord, Kind, Origin
+from monitor.scan import build_targets, scan_text
+from monitor.scan import runner as runner_module
+from monitor.scan.cache import ScanCache, cache_key, cache_path
+from monitor.scan.runner import ScanOptions, scan_tree
+from monitor.scan.walker import FileEntry, walk
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "codebases"
+OLD = 1_600_000_000_000_000_000  # an mtime far from "just now" (September 2020)
+
+Records = list[tuple[str, DeprecationRecord]]
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@pytest.fixture(scope="module")
+def records() -> Records:
+    rows = json.loads((FIXTURES / "targets.json").read_text())["records"]
+    return [
+        (
+            row["id"],
+            DeprecationRecord(
+                kind=Kind(row["kind"]),
+                action=Action(row["action"]),
+                surface=row["surface"],
+                items=tuple(row["items"]),
+                title=row["title"] or "",
+                origin=Origin(row["origin"]),
+                source_url=row["source_url"],
+                announced_on=_day(row["announced_on"]),
+                announced_on_source=AnnouncedOnSource(row["announced_on_source"]),
+                effective_on=_day(row["effective_on"]),
+                replacement=row["replacement"],
+                shared_with_live=row["shared_with_live"],
+            ),
+        )
+        for row in rows
+    ]
+
+
+def age(root: Path) -> None:
+    """Backdate every file so the cache trusts its metadata (nothing is 'just written')."""
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, ns=(OLD, OLD))
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "code"
+    shutil.copytree(FIXTURES, root, ignore=shutil.ignore_patterns("*.json"))
+    (root / "assets").mkdir()
+    (root / "assets" / "blob.dat").write_bytes(b"\0\1\2" * 10)
+    age(root)
+    return root
+
+
+def test_findings_match_the_core_file_by_file(tree: Path, records: Records) -> None:
+    result = scan_tree(tree, records, workers=1)
+    targets = build_targets(records)
+    expected = []
+    for entry in walk(tree):
+        if isinstance(entry, FileEntry) and entry.rel != "assets/blob.dat":
+            expected += scan_text(entry.rel, Path(entry.path).read_text(), targets)
+    assert result.findings, "the fixture codebases hold known uses"
+    assert sorted(result.findings, key=lambda f: (f.path, f.line, f.column)) == result.findings
+    assert set(result.findings) == set(expected)
+    assert result.skipped_by_reason["binary"] == 1  # found by reading, not by name
+    assert result.skipped_by_reason["vendored"] >= 2
+    assert result.files_scanned == len({e.rel for e in walk(tree) if isinstance(e, FileEntry)}) - 1
+    assert result.bytes_scanned > 0
+    assert result.workers == 0  # a small tree stays in-process
+
+
+def test_progress_reaches_the_total(tree: Path, records: Records) -> None:
+    calls: list[tuple[int, int]] = []
+    result = scan_tree(tree, records, workers=1, progress=lambda d, t: calls.append((d, t)))
+    done, total = calls[-1]
+    assert done == total == result.files_scanned + result.files_skipped
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+@pytest.mark.slow
+def test_parallel_and_serial_agree(tmp_path: Path, records: Records) -> None:
+    root = tmp_path / "big"
+    generate(root, files=600, lines=24_000, seed=3)
+    parallel = scan_tree(root, records, workers=2)
+    serial = scan_tree(root, records, workers=1)
+    assert parallel.workers == 2
+    assert serial.workers == 0
+    assert parallel.findings, "the generated tree has planted uses"
+    assert parallel.findings == serial.findings
+    assert parallel.skipped_by_reason == serial.skipped_by_reason
+    assert parallel.files_scanned == serial.files_scanned
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+def rows(cache: ScanCache) -> dict[str, tuple[int, int]]:
+    with sqlite3.connect(cache.path) as conn:
+        return {p: (s, m) for p, s, m in conn.execute("SELECT path, size, mtime_ns FROM files")}
+
+
+def test_warm_rescan_reads_nothing(tree: Path, records: Records, data_dir: Path) -> None:
+    cache = ScanCache.for_root(data_dir, tree)
+    cold = scan_tree(tree, records, cache=cache, workers=1)
+    warm = scan_tree(tree, records, cache=ScanCache.for_root(data_dir, tree), workers=1)
+    assert cold.cache_hits == 0
+    assert warm.findings == cold.findings
+    assert warm.bytes_read == 0
+    assert warm.cache_hits == cold.files_scanned + cold.skipped_by_reason["binary"]
+    assert warm.skipped_by_reason == cold.skipped_by_reason  # content skips are remembered
+    assert cache.path == cache_path(data_dir, tree)
+
+
+def test_changed_touched_new_and_deleted_files(
+    tree: Path, records: Records, data_dir: Path
+) -> None:
+    cache = ScanCache.for_root(data_dir, tree)
+    first = scan_tree(tree, records, cache=cache, workers=1)
+    client = tree / "python-shop" / "instacart_shop" / "client.py"
+    models = tree / "python-shop" / "instacart_shop" / "models.py"
+    client_rel = "python-shop/instacart_shop/client.py"
+    before = [f for f in first.findings if f.path == client_rel]
+    assert before
+    client.write_text("# emptied\n")
+    os.utime(client, ns=(OLD + 10**9, OLD + 10**9))
+    os.utime(models, ns=(OLD + 10**9, OLD + 10**9))  # metadata moves, bytes do not
+    (tree / "new.sh").write_text('curl -X POST "$BASE/v2/fulfillment/lastmile/stores"\n')
+    os.utime(tree / "new.sh", ns=(OLD, OLD))
+    (tree / "go-delivery" / "cart" / "cart.go").unlink()
+
+    second = scan_tree(tree, records, cache=cache, workers=1)
+    assert not [f for f in second.findings if f.path == client_rel]
+    assert [f.item for f in second.findings if f.path == "new.sh"] == [
+        "POST /v2/fulfillment/lastmile/stores"
+    ]
+    models_rel = "python-shop/instacart_shop/models.py"
+    models_findings = [f for f in first.findings if f.path == models_rel]
+    assert [f for f in second.findings if f.path == models_rel] == models_findings
+    read = client.stat().st_size + models.stat().st_size + (tree / "new.sh").stat().st_size
+    assert second.bytes_read == read  # only the three files with new metadata
+    assert second.cache_hits == first.files_scanned + 1 - 2  # binary hit, client and cart not
+    stored = rows(cache)
+    assert "go-delivery/cart/cart.go" not in stored
+    assert stored["new.sh"][1] == OLD
+    assert stored["python-shop/instacart_shop/models.py"][1] == OLD + 10**9
+
+
+def test_just_written_files_are_checked_by_content_next_time(
+    tree: Path, records: Records, data_dir: Path
+) -> None:
+    fresh = tree / "python-shop" / "scripts" / "smoke.py"
+    fresh.write_text(fresh.read_text())  # mtime is now: too fresh to trust
+    cache = ScanCache.for_root(data_dir, tree)
+    first = scan_tree(tree, records, cache=cache, workers=1)
+    assert rows(cache)["python-shop/scripts/smoke.py"][1] == 0
+    second = scan_tree(tree, records, cache=cache, workers=1)
+    assert second.bytes_read == fresh.stat().st_size  # re-read and hashed, not rescanned
+    assert second.cache_hits == first.files_scanned + first.skipped_by_reason["binary"]
+    assert second.findings == first.findings
+
+
+def test_other_deprecations_or_options_invalidate_everything(
+    tree: Path, records: Records, data_dir: Path
+) -> None:
+    cache = ScanCache.for_root(data_dir, tree)
+    scan_tree(tree, records, cache=cache, workers=1)
+    fewer = records[:-1]
+    changed_title = [(records[0][0], replace(records[0][1], title="edited")), *records[1:]]
+    for variant, options in (
+        (fewer, None),
+        (changed_title, None),
+        (records, ScanOptions(min_confidence="low")),
+    ):
+        result = scan_tree(tree, variant, options=options, cache=cache, workers=1)
+        assert result.cache_hits == 0
+        assert result.findings == scan_tree(tree, variant, options=options, workers=1).findings
+    keys = {
+        cache_key(records, "medium", False, 1024),
+        cache_key(records, "high", False, 1024),
+        cache_key(records, "medium", True, 1024),
+        cache_key(fewer, "medium", False, 1024),
+        cache_key(list(reversed(records)), "medium", False, 1024),
+    }
+    assert len(keys) == 4  # the order of the records does not matter
+
+
+@pytest.mark.parametrize("damage", [b"this is not a database" * 10, b""])
+def test_corrupt_cache_is_rebuilt(
+    tree: Path,
+    records: Records,
+    data_dir: Path,
+    damage: bytes,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    cache = ScanCache.for_root(data_dir, tree)
+    clean = scan_tree(tree, records, cache=cache, workers=1)
+    original = cache.path.read_bytes()
+    cache.path.write_bytes(damage or original[: len(original) // 3])
+    with caplog.at_level(logging.WARNING, logger="monitor.scan.cache"):
+        rebuilt = scan_tree(tree, records, cache=cache, workers=1)
+    assert rebuilt.findings == clean.findings
+    assert rebuilt.cache_hits == 0
+    assert "scan cache" in caplog.text
+    again = scan_tree(tree, records, cache=cache, workers=1)
+    assert again.cache_hits > 0 and again.bytes_read == 0
+
+
+def test_bad_rows_are_treated_as_damage(tree: Path, records: Records, data_dir: Path) -> None:
+    cache = ScanCache.for_root(data_dir, tree)
+    clean = scan_tree(tree, records, cache=cache, workers=1)
+    with sqlite3.connect(cache.path) as conn:
+        conn.execute("UPDATE files SET findings = '[[1, 2' WHERE findings != ''")
+    assert scan_tree(tree, records, cache=cache, workers=1).findings == clean.findings
+
+
+def test_a_crash_mid_scan_leaves_the_old_cache(
+    tree: Path, records: Records, data_dir: Path
+) -> None:
+    cache = ScanCache.for_root(data_dir, tree)
+    scan_tree(tree, records, cache=cache, workers=1)
+    before = rows(cache)
+    (tree / "python-shop" / "extra.py").write_text("x = 1\n")
+
+    def explode(done: int, total: int) -> None:
+        if done:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        scan_tree(tree, records, cache=cache, workers=1, progress=explode)
+    assert rows(cache) == before
+
+
+def test_a_failing_matcher_skips_one_file(
+    tree: Path, records: Records, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = runner_module.scan_text
+
+    def flaky(path: str, text: str, *args: object) -> list[object]:
+        if path.endswith("cart.go"):
+            raise ValueError("matcher bug")
+        return real(path, text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner_module, "scan_text", flaky)
+    result = scan_tree(tree, records, workers=1)
+    assert result.skipped_by_reason["scan_error"] == 1
+    assert result.findings
