@@ -337,3 +337,15 @@ def test_cli_alerts_test_message(cli: Cli, slack: FakeSlack, cli_env: dict[str, 
     missing = run_cli(["alerts", "test", "--channel", "#nowhere"], env)
     assert missing.code == 3 and "channel_not_found" in missing.stderr
     assert TOKEN not in missing.stderr + missing.stdout
+
+
+def test_incoming_webhook_delivery(tmp_path: Path, slack: FakeSlack) -> None:
+    world = make_world(tmp_path, None, SLACK_WEBHOOK_URL=slack.webhook_url)
+    world.add_deprecation(("LineItem.quantity",), ANNOUNCED)
+    summary = world.run(date(2026, 3, 18))
+    assert summary.delivery.sent == 1
+    assert [m.via for m in slack.messages] == ["webhook"]
+    baseline = next(a for a in world.alerts() if a.kind == "baseline")
+    assert baseline.state == "sent" and baseline.delivered_to == "webhook"
+    assert slack.webhook_url not in str(baseline.payload) + (baseline.delivered_to or "")
+    world.database.close()

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from monitor.config.settings import Settings
@@ -73,7 +74,8 @@ class AlertRunSummary:
         )
 
 
-def sink_for(settings: Settings) -> Sink:
+def sink_for(settings: Settings, console: TextIO | None = None) -> Sink:
+    """Bot token, else webhook, else the console (``console`` is where that prints)."""
     slack = settings.slack
     return make_sink(
         bot_token=slack.bot_token,
@@ -81,6 +83,7 @@ def sink_for(settings: Settings) -> Sink:
         base_url=slack.base_url,
         timeout=slack.timeout_seconds,
         default_channel=slack.default_channel,
+        stream=console,
     )
 
 

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from monitor.config import Settings
 from monitor.notify.outbox import OutboxMessage, deliver_pending, enqueue
-from monitor.notify.sinks import make_sink, reveal
+from monitor.notify.service import sink_for
+from monitor.notify.sinks import reveal
 from monitor.report.model import WeeklyReport
 from monitor.report.render_slack import render_slack
 from monitor.store.database import Database
@@ -78,15 +79,7 @@ def post_report(
     with database.transaction() as session:
         before = session.scalar(select(Alert.state).where(Alert.key == key))
         queued = enqueue(session, outgoing, clock())
-    sink = make_sink(
-        bot_token=slack.bot_token,
-        webhook_url=slack.webhook_url,
-        base_url=slack.base_url,
-        timeout=slack.timeout_seconds,
-        default_channel=slack.default_channel,
-        stream=console,
-    )
-    deliver_pending(database, sink, clock)
+    deliver_pending(database, sink_for(settings, console), clock)
     with database.sessions() as session:
         row = session.scalar(select(Alert).where(Alert.key == key))
         assert row is not None
