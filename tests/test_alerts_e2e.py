@@ -32,8 +32,9 @@ def slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def world(tmp_path: Path, slack: FakeSlack) -> Iterator[AlertWorld]:
-    made = make_world(tmp_path, slack.api_url)
+def world(tmp_path: Path, slack: FakeSlack, database_url: str) -> Iterator[AlertWorld]:
+    """Runs on SQLite, and on PostgreSQL too when a test server is configured."""
+    made = make_world(tmp_path, slack.api_url, CONNECT_MONITOR_DATABASE_URL=database_url)
     yield made
     made.database.close()
 

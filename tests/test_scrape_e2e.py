@@ -26,8 +26,9 @@ FULFILLMENT_CHANGELOG = "/connect/api/fulfillment/changelog"
 
 
 @pytest.fixture
-def scraper(docs_site: DocsServer, data_dir: Path) -> Scraper:
-    made = make_scraper(docs_site.base_url, data_dir)
+def scraper(docs_site: DocsServer, data_dir: Path, database_url: str) -> Scraper:
+    """Runs on SQLite, and on PostgreSQL too when a test server is configured."""
+    made = make_scraper(docs_site.base_url, data_dir, CONNECT_MONITOR_DATABASE_URL=database_url)
     yield made
     made.database.close()
 
