@@ -115,10 +115,9 @@ def codebases(session: Session, cutoff: datetime) -> list[CodebaseInput]:
         for row in session.execute(select(ranked).where(ranked.c.rank == 1))
     }
     result = []
+    # Every registered codebase: one registered after the cutoff simply has no uses then.
     for row in session.execute(
-        select(Codebase.id, Codebase.name, Codebase.owner, Codebase.channel).where(
-            Codebase.created_at < cutoff
-        )
+        select(Codebase.id, Codebase.name, Codebase.owner, Codebase.channel)
     ):
         scanned_at, status = last.get(row.id, (None, None))
         result.append(CodebaseInput(row.id, row.name, row.owner, row.channel, scanned_at, status))
