@@ -85,6 +85,11 @@ def _sentence_action(sentence: str, has_code: bool) -> tuple[Action | None, str 
     return Action.DEPRECATED, None
 
 
+# "The `store_id` query parameter of `GET /v2/...`": the field is the subject, the endpoint
+# only says where it is sent.
+FIELD_NOUN_RE = re.compile(r"\b(?:parameters?|fields?|propert(?:y|ies)|attributes?)\b", re.I)
+
+
 def _find(
     text: str,
     spans: list[Span],
@@ -100,7 +105,8 @@ def _find(
     titles = named.titles
     found.unresolved = named.unresolved
     found.links = [page_key(s.url) for s in spans if s.url and start <= s.start < end]
-    if named.written and action is not Action.BREAKING:
+    field_subject = bool(fields) and FIELD_NOUN_RE.search(text, start, end) is not None
+    if named.written and action is not Action.BREAKING and not field_subject:
         # Spelled-out endpoints are the subject; stray identifiers are context.
         items = list(dict.fromkeys(named.written + named.linked))
         found.items, found.kind, found.titles = items, Kind.ENDPOINT, titles

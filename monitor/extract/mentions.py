@@ -7,6 +7,7 @@ of", which object follows a field) instead of re-parsing HTML.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -188,6 +189,8 @@ def _enum_items(text: str, code: list[Span], start: int, end: int) -> list[str]:
     if not ENUM_WORD_RE.search(text, start, end) and not any("=" in s.text for s in code):
         return []
     paths = [s for s in code if "." in s.text or "[]" in s.text]
+    if not paths:
+        return _value_of_field(text, code)
     if len(paths) != 1:
         return []
     field_span = paths[0]
@@ -195,6 +198,17 @@ def _enum_items(text: str, code: list[Span], start: int, end: int) -> list[str]:
     if not values:
         return []
     return [f"{field_span.text}={v.text}" for v in values]
+
+
+_VALUE_OF_RE = re.compile(r"\s*(?:values?|options?)\s+(?:of|for|in|from)\s+(?:the\s+)?", re.I)
+
+
+def _value_of_field(text: str, code: list[Span]) -> list[str]:
+    """ "The `legacy` value for `fulfillment_type`": a plain field name can hold values too."""
+    for value, field in itertools.pairwise(code):
+        if _VALUE_OF_RE.fullmatch(text, value.end, field.start):
+            return [f"{field.text}={value.text}"]
+    return []
 
 
 def mentioned_titles(text: str, start: int, end: int, index: Mapping[str, Operation]) -> list[str]:

@@ -331,3 +331,36 @@ def test_nested_removal_qualifies_with_its_object() -> None:
             date(2025, 2, 18),
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("html", "kind", "items"),
+    [
+        (
+            "The <code>store_id</code> query parameter of <code>GET /v2/fulfillment/stores</code>"
+            " is deprecated and will be removed on March 1, 2026.",
+            "field",
+            ("store_id",),
+        ),
+        (
+            "The <code>legacy</code> value for <code>fulfillment_type</code> is no longer"
+            " supported. Switch to <code>standard</code>.",
+            "removed_value",
+            ("fulfillment_type=legacy",),
+        ),
+        (
+            "We deprecated the <code>POST /v2/fulfillment/users/{user_id}/carts</code> endpoint.",
+            "endpoint",
+            ("POST /v2/fulfillment/users/{user_id}/carts",),
+        ),
+    ],
+    ids=["parameter-of-endpoint", "value-for-plain-field", "endpoint-subject"],
+)
+def test_subject_of_the_sentence(html: str, kind: str, items: tuple[str, ...]) -> None:
+    page = (
+        '<html><body><article><div class="theme-doc-markdown markdown">'
+        f'<h2 id="d">Sep 1, 2025</h2><ul><li>{html}</li></ul></div></article></body></html>'
+    )
+    entries = parse_changelog(page, "https://docs.instacart.com/x/changelog", "Catalog")
+    records = classify_entry(entries[0], {})
+    assert [(r.kind.value, r.items) for r in records] == [(kind, items)]
