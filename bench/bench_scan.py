@@ -102,7 +102,9 @@ def main() -> None:
             generate(tree, args.files, args.lines, args.seed)
             time.sleep(2.1)  # let the newest files age out of the cache's "too fresh" window
         cache = ScanCache.for_root(Path(scratch) / "data", tree)
+        before = resource.getrusage(resource.RUSAGE_SELF)
         full = scan_tree(tree, records, cache=cache, workers=args.workers)
+        after = resource.getrusage(resource.RUSAGE_SELF)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         warm = scan_tree(tree, records, cache=cache, workers=args.workers)
         tokens = sorted(build_targets(records).by_token)
@@ -112,9 +114,12 @@ def main() -> None:
     print(f"files scanned: {full.files_scanned} (skipped {full.files_skipped})")
     print(f"lines: {lines}")
     print(f"scanner full scan: {full.elapsed:.2f} s ({full.workers or 1} process(es))")
-    cpu = children.ru_utime + children.ru_stime
+    # The main process scans too once its walk is done, so both counts matter.
+    main_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    cpu = children.ru_utime + children.ru_stime + main_cpu
     cores = cpu / full.elapsed
-    print(f"worker cpu: {cpu:.2f} s over {full.elapsed:.2f} s wall = {cores:.2f} cores busy")
+    workers_cpu = cpu - main_cpu
+    print(f"cpu (main + workers): {main_cpu:.2f} + {workers_cpu:.2f} s = {cores:.2f} cores busy")
     if rg_seconds is None:
         print("rg: not found on PATH (apt-get install ripgrep); ratios skipped")
     else:

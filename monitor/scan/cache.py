@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import operator
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import closing
@@ -88,10 +89,14 @@ def cache_key(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+# Every field but the path, which is the row's key. ``astuple`` would deep-copy each value.
+_STORED_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Finding)[1:]))
+
+
 def _encode(findings: Sequence[Finding]) -> str:
     if not findings:
         return ""
-    return json.dumps([dataclasses.astuple(f)[1:] for f in findings], separators=(",", ":"))
+    return json.dumps([_STORED_FIELDS(f) for f in findings], separators=(",", ":"))
 
 
 def _decode(path: str, payload: str) -> tuple[Finding, ...]:
@@ -125,7 +130,11 @@ class ScanCache:
                 rows = conn.execute(
                     "SELECT path, size, mtime_ns, digest, skip, findings FROM files"
                 ).fetchall()
-            return {row[0]: _row(row) for row in rows}
+            # Built inline: a warm rescan loads every row, and most have no findings.
+            return {
+                path: CachedFile(size, mtime_ns, digest, skip, _decode(path, payload))
+                for path, size, mtime_ns, digest, skip, payload in rows
+            }
         except sqlite3.OperationalError as error:  # busy or locked: not damage, keep the file
             log.warning("scan cache %s is busy (%s); scanning without it", self.path, error)
             return {}
@@ -186,8 +195,3 @@ def _create(conn: sqlite3.Connection) -> None:
 def _meta(conn: sqlite3.Connection) -> dict[str, str]:
     _create(conn)
     return dict(conn.execute("SELECT name, value FROM meta").fetchall())
-
-
-def _row(row: tuple[str, int, int, bytes, str | None, str]) -> CachedFile:
-    path, size, mtime_ns, digest, skip, payload = row
-    return CachedFile(size, mtime_ns, digest, skip, _decode(path, payload) if payload else ())

@@ -72,14 +72,15 @@ def lex(text: str, spec: LexSpec) -> Lexed:
     last = 0
     for m in _master(spec).finditer(text):
         start, end = m.span()
-        groups = m.groupdict()
-        if groups.get("bc") is not None or groups.get("lc") is not None:
+        # The last group to close names the alternative that matched (see _master).
+        kind = m.lastgroup
+        if kind in {"bc", "lc"}:
             comments.append(Token("comment", start, end, start, end))
             pieces.append(text[last:start])
             pieces.append(_blank(m.group()))
             last = end
             continue
-        if groups.get("tq") is not None:
+        if kind == "tb":
             token = Token(
                 "string", start, end, m.start("tb"), m.end("tb"), m["tpre"] or "", m["tq"]
             )
@@ -90,11 +91,11 @@ def lex(text: str, spec: LexSpec) -> Lexed:
                 last = end
                 continue
             strings.append(token)
-        elif groups.get("q") is not None:
+        elif kind == "b":
             strings.append(
                 Token("string", start, end, m.start("b"), m.end("b"), m["pre"] or "", m["q"])
             )
-        elif groups.get("bt") is not None:
+        elif kind == "btb":
             strings.append(Token("string", start, end, m.start("btb"), m.end("btb"), "", "`"))
     pieces.append(text[last:])
     return Lexed(text, "".join(pieces), tuple(strings), tuple(comments))

@@ -8,6 +8,7 @@ outwards; Python classes and YAML mappings are found by indentation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 _BRACKET = re.compile(r"[()\[\]{}]")
@@ -24,6 +25,16 @@ _KEYED_CALL = re.compile(
 )
 _CALL = re.compile(r"(?P<name>[A-Za-z_$][\w$.]*)\s*(?:<[^<>()]*>)?\s*$")
 _COMPOSITE = re.compile(r"(?P<name>[A-Z]\w*)\s*$")
+_ANNOTATION_ARGS = re.compile(r"@[\w.:]+\s*$")
+_BLOCK_HEAD = re.compile(r"\)\s*(?:->\s*[\w.<>\[\]]+\s*|:\s*[\w.<>\[\]?]+\s*|throws[\w\s,.]+)?$")
+_ARRAY_SUFFIX = re.compile(r"\[\]\s*$")
+_CLASS_WORDS = ("class", "interface", "record", "object", "enum", "struct", "trait")
+# What a key (or a call name, without type arguments) at the end of ``before``
+# can be made of. A match cannot reach back past the last other character, so
+# the search starts there instead of trying every position of ``before``.
+_NOT_IN_KEY = re.compile(r"""[^\w$\-\s"'`:=>]""")
+_NOT_IN_CALL = re.compile(r"[^\w$.\s]")
+_NOT_IN_KEYED_CALL = re.compile(r"""[^\w$.\-\s"'`:=]""")
 _DECLARATION_PREFIX = re.compile(
     r"\s*(?:(?:const|let|var|val|final|static|private|public|export|readonly|auto)\s+)*"
     r"(?:[\w.<>\[\],?]+\s+)?"
@@ -100,47 +111,96 @@ def _before(code: str, index: int, span: int = 240) -> str:
     return chunk.rstrip()
 
 
+def ends_word(text: str) -> bool:
+    """Ends with what ``\\w`` matches (guards the regexes ending in a name)."""
+    last = text[-1:]
+    return last == "_" or last.isalnum()
+
+
+def ends_call(text: str) -> bool:
+    """Could end a call name, with or without type arguments."""
+    return ends_word(text) or text[-1:] in (">", "$", ".")
+
+
+def ends_key(text: str) -> bool:
+    """Ends with an operator ``_KEY`` accepts."""
+    return text[-1:] in (":", "=", ">")
+
+
+def _tail_search(
+    pattern: re.Pattern[str], outside: re.Pattern[str], text: str
+) -> re.Match[str] | None:
+    """``pattern.search(text)`` for a pattern anchored at the end and made of few characters."""
+    last_outside = outside.search(text[::-1])
+    return pattern.search(text, 0 if last_outside is None else len(text) - last_outside.start())
+
+
 def _name_opener(code: str, index: int, opener: str) -> Scope | None:
-    """Name the bracket at ``index``; None means 'anonymous, keep walking'."""
+    """Name the bracket at ``index``; None means 'anonymous, keep walking'.
+
+    Each regex below must end where ``before`` ends, so a cheap test of the
+    last character (or of a keyword being present) skips the ones that cannot
+    match; the regexes themselves decide as before.
+    """
     before = _before(code, index)
+    last = before[-1:]
+    word_end = ends_word(before)
+    key_end = ends_key(before)
     if opener == "(":
-        if re.search(r"@[\w.:]+\s*$", before):
+        if "@" in before and _ANNOTATION_ARGS.search(before):
             return None  # an annotation's arguments, not an enclosing object
-        if _PARAMS.search(before):
+        if ("def" in before or "fun" in before) and _PARAMS.search(before):
             return Scope("params", None)
-        if (m := _CLASS_PARAMS.search(before)) is not None:
+        if ("class" in before or "record" in before) and (
+            m := _CLASS_PARAMS.search(before)
+        ) is not None:
             return Scope("class", m["name"])
-        if (m := _KEY.search(before)) is not None and m["op"] in (":", "="):
+        if (
+            key_end
+            and (m := _tail_search(_KEY, _NOT_IN_KEY, before)) is not None
+            and m["op"] in (":", "=")
+        ):
             return _key_scope(before, m)
-        if (m := _CALL.search(before)) is not None:
+        if ends_call(before) and (m := _call(before, _CALL, _NOT_IN_CALL)) is not None:
             name = m["name"].rsplit(".", 1)[-1]
-            if name.lower() in WEAK_NAMES and (k := _KEYED_CALL.search(before)) is not None:
+            if (
+                name.lower() in WEAK_NAMES
+                and (k := _call(before, _KEYED_CALL, _NOT_IN_KEYED_CALL)) is not None
+            ):
                 return _key_scope(before, k)  # ``line_items: items.map(...)``
             return Scope("call", name)
         if _arrow_params(code, index):
             return Scope("params", None)
         return None
     if opener == "{":
-        if (m := _TYPE_DECL.search(before)) is not None:
+        if before.endswith("struct") and (m := _TYPE_DECL.search(before)) is not None:
             return Scope("class", m["name"])
-        if (m := _CLASS_DECL.search(before)) is not None:
-            return Scope("class", m["name"])
-        if (m := _TYPED_ASSIGN.search(before)) is not None:
-            return Scope("type", m["name"])
-        if (m := _KEY.search(before)) is not None:
-            return _key_scope(before, m)
-        if re.search(
-            r"\)\s*(?:->\s*[\w.<>\[\]]+\s*|:\s*[\w.<>\[\]?]+\s*|throws[\w\s,.]+)?$", before
+        if (
+            any(word in before for word in _CLASS_WORDS)
+            and (m := _CLASS_DECL.search(before)) is not None
         ):
+            return Scope("class", m["name"])
+        if last == "=" and (m := _TYPED_ASSIGN.search(before)) is not None:
+            return Scope("type", m["name"])
+        if key_end and (m := _tail_search(_KEY, _NOT_IN_KEY, before)) is not None:
+            return _key_scope(before, m)
+        if ")" in before and _BLOCK_HEAD.search(before):
             return Scope("block", None)
-        if (m := _COMPOSITE.search(before)) is not None:
+        if word_end and (m := _COMPOSITE.search(before)) is not None:
             return Scope("type", m["name"])
         return None
-    if (m := _KEY.search(before)) is not None:
+    if key_end and (m := _tail_search(_KEY, _NOT_IN_KEY, before)) is not None:
         return _key_scope(before, m)
-    if (m := _COMPOSITE.search(re.sub(r"\[\]\s*$", "", before))) is not None:
+    if (m := _COMPOSITE.search(_ARRAY_SUFFIX.sub("", before))) is not None:
         return Scope("type", m["name"])
     return None
+
+
+def _call(before: str, pattern: re.Pattern[str], outside: re.Pattern[str]) -> re.Match[str] | None:
+    """Type arguments (``<...>``) may hold anything, so then the whole text is searched."""
+    if before.endswith(">"):
+        return pattern.search(before)
+    return _tail_search(pattern, outside, before)
 
 
 def _key_scope(before: str, m: re.Match[str]) -> Scope:
@@ -172,18 +232,25 @@ def _arrow_params(code: str, index: int) -> bool:
 
 def enclosing(code: str, offset: int, levels: int = 4, limit: int = 6000) -> list[Scope]:
     """Named scopes around ``offset``, innermost first (weak wrappers skipped)."""
-    scopes: list[Scope] = []
-    start = max(0, offset - limit)
+    return _named(code, _open_before(code, offset, max(0, offset - limit)), levels)
+
+
+def _open_before(code: str, offset: int, start: int) -> Iterator[int]:
+    """Brackets opened in ``code[start:offset]`` and still open at ``offset``, innermost first."""
     depth = 0
     for m in reversed(list(_BRACKET.finditer(code, start, offset))):
-        c = m.group()
-        if c in ")]}":
+        if m.group() in ")]}":
             depth += 1
-            continue
-        if depth > 0:
+        elif depth > 0:
             depth -= 1
-            continue
-        scope = _name_opener(code, m.start(), c)
+        else:
+            yield m.start()
+
+
+def _named(code: str, openers: Iterable[int], levels: int) -> list[Scope]:
+    scopes: list[Scope] = []
+    for index in openers:
+        scope = _name_opener(code, index, code[index])
         if scope is None:
             continue
         if scope.kind == "block":
@@ -206,7 +273,8 @@ _INDENT = re.compile(r"^([ \t]*)(\S.*)$")
 def python_scope(code: str, offset: int) -> Scope | None:
     """The class (or function) a Python line sits in, by indentation."""
     line_start = code.rfind("\n", 0, offset) + 1
-    line = code[line_start : code.find("\n", offset) if "\n" in code[offset:] else len(code)]
+    line_end = code.find("\n", offset)
+    line = code[line_start : line_end if line_end != -1 else len(code)]
     indent = len(line) - len(line.lstrip())
     cursor = line_start - 1
     while cursor > 0 and indent > 0:

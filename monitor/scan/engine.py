@@ -27,9 +27,12 @@ def scan_text(
     profile = PROFILES[language]
     include_low = min_confidence == "low"
     signs = targets.gate.signs(text)
-    active = targets.select(found)
-    if not include_low:
-        active = tuple(t for t in active if targets.gate.viable(t, signs))
+    if include_low:
+        active = targets.select(found)
+    elif signs.blank:  # the usual case: everyday words and nothing tying them to the API
+        active = targets.select_sure(found)
+    else:
+        active = tuple(t for t in targets.select(found) if targets.gate.viable(t, signs))
     rules = not profile.is_docs and targets.rules_in(signs.present, include_low)
     if not active and not rules:
         return []

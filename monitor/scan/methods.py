@@ -9,6 +9,7 @@ that use the variable the path was stored in, and take the nearest spelling.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .lang_shell import curl_method
@@ -70,14 +71,8 @@ class Lines:
         return cls(text, starts)
 
     def index(self, offset: int) -> int:
-        lo, hi = 0, len(self.starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        """The line holding ``offset`` (0-based); offsets before the text are line 0."""
+        return max(0, bisect_right(self.starts, offset) - 1)
 
     def line(self, index: int) -> str:
         end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)

@@ -73,6 +73,12 @@ class LiteralSet:
             else None
         )
 
+    def any_in(self, text: str) -> bool:
+        """Whether at least one literal occurs in ``text``."""
+        if self._automaton is None:
+            return any(s in text for s in self.literals)
+        return bool(self._automaton.find_matches_as_indexes(text))
+
     def present(self, text: str) -> set[str]:
         """The literals that occur anywhere in ``text``."""
         if self._automaton is None:

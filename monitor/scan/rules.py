@@ -55,9 +55,28 @@ def mask_secrets(line: str) -> str:
     return line
 
 
+def _folded(code: str) -> str:
+    """Lower-cased for cheap keyword tests that never miss what the ``(?i)`` regexes match.
+
+    Python's case-insensitive matching also equates ``s`` with the long s.
+    """
+    lowered = code.lower()
+    return lowered.replace("\u017f", "s") if "\u017f" in lowered else lowered
+
+
 def rule_hits(ctx: FileContext) -> list[Hit]:
-    hits: list[Hit] = []
     code = ctx.code
+    folded = _folded(code)
+    hits: list[Hit] = []
+    if "http://" in folded:
+        hits += _insecure_hits(code)
+    if "secret" in folded or "token" in folded or "bearer" in folded:
+        hits += _secret_hits(ctx, code)
+    return hits
+
+
+def _insecure_hits(code: str) -> list[Hit]:
+    hits: list[Hit] = []
     for m in _INSECURE.finditer(code):
         hits.append(
             Hit(
@@ -71,6 +90,11 @@ def rule_hits(ctx: FileContext) -> list[Hit]:
                 f"plain HTTP to {m['host']}: Instacart only accepts HTTPS, these requests fail",
             )
         )
+    return hits
+
+
+def _secret_hits(ctx: FileContext, code: str) -> list[Hit]:
+    hits: list[Hit] = []
     secret_confidence = Confidence.HIGH if ctx.tied else Confidence.LOW
     quoted_only = ctx.profile.candidates != "words" and ctx.profile.name != "json"
     for m in _ASSIGNED.finditer(code):

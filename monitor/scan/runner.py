@@ -18,9 +18,9 @@ import logging
 import multiprocessing
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 SERIAL_BELOW = 200  # files to read; below this a process pool is not worth starting
 CHUNK = 64  # files per task: small enough to balance the cores, large enough to amortise IPC
+AHEAD = 2  # chunks queued per worker process: it never waits, and little is left unbalanced
 # Files modified this close to the scan may change again within the same mtime
 # tick; their metadata is not trusted next time (git calls these "racily clean").
 RACY_WINDOW_NS = 2_000_000_000
@@ -172,11 +173,16 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 class Dispatcher:
-    """Takes jobs while the walk runs; starts workers once the job count makes them pay.
+    """Takes jobs while the walk runs and shares them between worker processes and itself.
 
-    The pool starts as soon as ``SERIAL_BELOW`` jobs are known, so workers boot
-    and scan while the main process is still walking. If a worker dies (killed,
-    out of memory) the unfinished chunks are scanned in-process instead.
+    Of the ``workers`` processes asked for, ``workers - 1`` are started as soon
+    as ``SERIAL_BELOW`` jobs are known, so they boot and scan while the main
+    process is still walking; once the walk ends the main process scans chunks
+    too, instead of idling while it waits. That saves one interpreter start and
+    the pickling of its share of the outcomes. The pool is only fed a few chunks
+    ahead, so whatever it has not taken is left for the main process. If a
+    worker dies (killed, out of memory) its unfinished chunks are scanned
+    in-process instead.
     """
 
     def __init__(self, records: Records, options: ScanOptions, workers: int) -> None:
@@ -186,47 +192,71 @@ class Dispatcher:
         self.pool: ProcessPoolExecutor | None = None
         self.waiting: list[Job] = []
         self.running: dict[Future[list[Outcome]], list[Job]] = {}
+        self._flight: deque[Future[list[Outcome]]] = deque()  # submitted, oldest first
+        self._ahead = AHEAD * max(1, workers - 1)  # chunks in flight that keep the pool busy
+        self._scanner: FileScanner | None = None
 
     def add(self, job: Job) -> None:
         self.waiting.append(job)
         if self.pool is None and self.workers > 1 and len(self.waiting) >= SERIAL_BELOW:
             self.pool = ProcessPoolExecutor(
-                max_workers=self.workers,
+                max_workers=self.workers - 1,
                 mp_context=_pool_context(),
                 initializer=_init_worker,
                 initargs=(self.records, self.options),
             )
-        if self.pool is not None and len(self.waiting) >= CHUNK:
-            self._submit()
+        if self.pool is not None and len(self.waiting) >= CHUNK and self._in_flight() < self._ahead:
+            self._submit(self.waiting[:CHUNK])
+            del self.waiting[:CHUNK]
 
-    def _submit(self) -> None:
-        if self.pool is None:
-            return
-        for chunk in _chunks(self.waiting, CHUNK):
-            self.running[self.pool.submit(_run_chunk, chunk)] = chunk
-        self.waiting = []
+    def _in_flight(self) -> int:
+        """Chunks submitted and not finished (the pool finishes them roughly in order)."""
+        while self._flight and self._flight[0].done():
+            self._flight.popleft()
+        return len(self._flight)
+
+    def _submit(self, chunk: list[Job]) -> None:
+        if self.pool is not None:
+            future = self.pool.submit(_run_chunk, chunk)
+            self.running[future] = chunk
+            self._flight.append(future)
 
     def results(self) -> Iterator[list[Outcome]]:
         """Outcomes in chunks, as they finish."""
         if self.pool is None:
             yield from self._in_process(self.waiting)
             return
-        self._submit()
+        pending = list(_chunks(self.waiting, CHUNK))
+        pending.reverse()  # popped from the end: the walk's order
+        self.waiting = []
         try:
-            for future in as_completed(list(self.running)):
-                outcomes = future.result()
-                del self.running[future]
-                yield outcomes
+            while pending or self.running:
+                while pending and self._in_flight() < self._ahead:
+                    self._submit(pending.pop())
+                done = [future for future in self.running if future.done()]
+                if not done and not pending:
+                    done = list(wait(self.running, return_when=FIRST_COMPLETED).done)
+                for future in done:
+                    outcomes = future.result()
+                    del self.running[future]
+                    yield outcomes
+                if pending:
+                    yield self._scan_here(pending.pop())
         except BrokenProcessPool as error:
             log.warning("scan workers died (%s); finishing in-process", error)
             left = [job for chunk in self.running.values() for job in chunk]
+            left += [job for chunk in reversed(pending) for job in chunk]
             self.running.clear()
             yield from self._in_process(left)
 
+    def _scan_here(self, chunk: Sequence[Job]) -> list[Outcome]:
+        if self._scanner is None:
+            self._scanner = FileScanner(self.records, self.options)
+        return [self._scanner.run(job) for job in chunk]
+
     def _in_process(self, jobs: Sequence[Job]) -> Iterator[list[Outcome]]:
-        scanner = FileScanner(self.records, self.options)
         for chunk in _chunks(jobs, CHUNK):
-            yield [scanner.run(job) for job in chunk]
+            yield self._scan_here(chunk)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -267,8 +297,8 @@ def scan_tree(
                 continue
             seen.add(item.rel)
             row = known.get(item.rel)
-            if row is not None and _unchanged(row, item):
-                _take(result, item.rel, row.size, row)
+            if row is not None and row.mtime_ns == item.mtime_ns != 0 and row.size == item.size:
+                _take(result, item.rel, row.size, row)  # unchanged: trust the cache
                 result.cache_hits += 1
                 continue
             digest = row.digest if row is not None else b""
@@ -322,10 +352,6 @@ def _collect(
         if progress is not None:
             progress(done, total)
     return changed
-
-
-def _unchanged(row: CachedFile, item: FileEntry) -> bool:
-    return row.mtime_ns != 0 and row.size == item.size and row.mtime_ns == item.mtime_ns
 
 
 def _entry(outcome: Outcome, row: CachedFile | None, fresh_after_ns: int) -> CachedFile:

@@ -17,7 +17,7 @@ from monitor.domain import Action, DeprecationRecord, Kind
 
 from .names import is_distinctive, name_variants, replacement_names
 from .prefilter import TokenFinder
-from .viability import Gate, gate_hints
+from .viability import Gate, always_viable, gate_hints
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 _ENDPOINT_ITEM = re.compile(r"^\s*(?:(?P<method>[A-Z]+)\s+)?(?P<path>/\S*)\s*$")
@@ -85,6 +85,7 @@ class TargetSet:
     gate: Gate
     cache: dict[object, object] = field(default_factory=dict)
     _selected: dict[frozenset[str], tuple[ScanTarget, ...]] = field(default_factory=dict)
+    _sure: dict[frozenset[str], tuple[ScanTarget, ...]] = field(default_factory=dict)
 
     def may_match(self, text: str) -> bool:
         """The fast reject: False means no target and no rule can fire."""
@@ -104,6 +105,17 @@ class TargetSet:
             if len(self._selected) >= _MAX_REMEMBERED:
                 self._selected.clear()
             self._selected[key] = chosen
+        return chosen
+
+    def select_sure(self, found: set[str] | frozenset[str]) -> tuple[ScanTarget, ...]:
+        """``select`` narrowed to targets that need no evidence beyond their token."""
+        key = frozenset(found)
+        chosen = self._sure.get(key)
+        if chosen is None:
+            chosen = tuple(t for t in self.select(key) if always_viable(t))
+            if len(self._sure) >= _MAX_REMEMBERED:
+                self._sure.clear()
+            self._sure[key] = chosen
         return chosen
 
     @staticmethod

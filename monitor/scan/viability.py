@@ -43,17 +43,40 @@ def always_viable(target: ScanTarget) -> bool:
 
 
 class FileSigns:
-    """What the gate learns about one file, each fact computed at most once."""
+    """What the gate learns about one file, each fact computed at most once.
 
-    __slots__ = ("_change", "_ends", "_near", "_starts", "_text", "present", "tied")
+    ``blank`` means the file holds no hint, no tie and no change word at all:
+    only endpoints and distinctive names can matter there.
+    """
 
-    def __init__(self, text: str, present: set[str], change_words: LiteralSet) -> None:
+    __slots__ = (
+        "_change",
+        "_ends",
+        "_lowered",
+        "_near",
+        "_starts",
+        "_text",
+        "blank",
+        "present",
+        "tied",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        present: set[str],
+        change_words: LiteralSet,
+        lowered: str | None = None,
+        blank: bool = False,
+    ) -> None:
         self._text = text
+        self._lowered = lowered
         self.present = present
+        self.blank = blank
         self.tied = any(hint in present for hint in TIE_HINTS)
         self._change = change_words
         self._near: dict[str, bool] = {}
-        self._starts: list[int] | None = None
+        self._starts: list[int] | None = [] if blank else None
         self._ends: list[int] = []
 
     def names_any(self, hints: Sequence[str]) -> bool:
@@ -91,7 +114,7 @@ class FileSigns:
     def _change_positions(self) -> tuple[list[int], list[int]] | None:
         """Sorted change-word spans, or None when lower-casing moves offsets."""
         if self._starts is None:
-            lowered = self._text.lower()
+            lowered = self._text.lower() if self._lowered is None else self._lowered
             if len(lowered) != len(self._text):
                 return None  # e.g. "İ" lower-cases to two characters: use the slow path
             spans = self._change.spans(lowered)
@@ -116,11 +139,23 @@ class Gate:
 
     def __init__(self, targets: Iterable[ScanTarget], extra: Iterable[str] = ()) -> None:
         hints = {hint for target in targets for hint in target.hints}
-        self.literals = LiteralSet([*hints, *TIE_HINTS, *extra])
+        literals = {*hints, *TIE_HINTS, *extra}
+        self.literals = LiteralSet(literals)
         self.change_words = LiteralSet(CHANGE_WORDS)
+        # One pass over the lower-cased text looks for every literal in lower case
+        # and every change word; when it finds nothing, nothing is there. That
+        # holds for ASCII literals: each character lower-cases on its own.
+        self._screen = (
+            LiteralSet({s.lower() for s in literals} | set(CHANGE_WORDS))
+            if all(s.isascii() for s in literals)
+            else None
+        )
 
     def signs(self, text: str) -> FileSigns:
-        return FileSigns(text, self.literals.present(text), self.change_words)
+        lowered = text.lower()
+        if self._screen is not None and not self._screen.any_in(lowered):
+            return FileSigns(text, set(), self.change_words, lowered, blank=True)
+        return FileSigns(text, self.literals.present(text), self.change_words, lowered)
 
     @staticmethod
     def viable(target: ScanTarget, signs: FileSigns) -> bool:
