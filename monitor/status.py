@@ -2,20 +2,24 @@
 
 ``gather`` reads the database (the edge); ``verdict`` is a pure rule over what was read:
 healthy (0) when nothing needs attention, degraded (1) when a source fails, a parser
-canary fired, an alert failed permanently or the last run of a job failed.
+canary fired, an alert failed permanently or the last run of a job failed, down (3) when
+a daemon has run here and its heartbeat is older than ``STALE_BEATS`` heartbeat intervals
+(the daemon died without stopping cleanly; a clean stop removes the heartbeat). A
+database that cannot be opened at all is also "down" (the command exits 3 before this).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from monitor.errors import EXIT_FINDINGS, EXIT_OK
+from monitor.daemon.jobstore import StoredJobs
+from monitor.errors import EXIT_FINDINGS, EXIT_OK, EXIT_RUNTIME
 from monitor.store.models import Alert, Codebase, Deprecation, Finding, JobRun, Source
 
 
@@ -30,6 +34,7 @@ class StatusSnapshot:
     sources: list[dict[str, Any]] = field(default_factory=list)
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     next_runs: dict[str, datetime | None] = field(default_factory=dict)
+    daemon: dict[str, Any] = field(default_factory=dict)
 
     def problems(self) -> list[str]:
         found = []
@@ -44,6 +49,8 @@ class StatusSnapshot:
         return found
 
     def verdict(self) -> tuple[int, str]:
+        if self.daemon.get("state") == "down":
+            return EXIT_RUNTIME, "down"
         problems = self.problems()
         return (EXIT_FINDINGS, "degraded") if problems else (EXIT_OK, "healthy")
 
@@ -62,11 +69,42 @@ class StatusSnapshot:
             "sources": self.sources,
             "jobs": self.jobs,
             "next_runs": self.next_runs,
+            "daemon": self.daemon,
         }
 
 
-def gather(session: Session, database: str, schema_revision: str | None) -> StatusSnapshot:
+STALE_BEATS = 3
+
+
+def daemon_state(
+    heartbeat_next: datetime | None, interval: timedelta | None, now: datetime
+) -> dict[str, Any]:
+    """What the heartbeat says (pure): none ever ran, running, or down since a time."""
+    if heartbeat_next is None:
+        return {"state": "not running", "heartbeat_due": None}
+    beat = interval or timedelta(seconds=30)
+    late = now - heartbeat_next
+    state = "down" if late > beat * STALE_BEATS else "running"
+    return {
+        "state": state,
+        "heartbeat_due": heartbeat_next,
+        "heartbeat_seconds": beat.total_seconds(),
+        "late_seconds": max(0.0, round(late.total_seconds(), 1)),
+    }
+
+
+def gather(
+    session: Session,
+    database: str,
+    schema_revision: str | None,
+    stored: StoredJobs | None = None,
+    now: datetime | None = None,
+) -> StatusSnapshot:
+    """Read everything `status` shows; ``stored`` and ``now`` add the daemon's view."""
     snapshot = StatusSnapshot(database=database, schema_revision=schema_revision)
+    if stored is not None and now is not None:
+        snapshot.next_runs = dict(stored.next_runs)
+        snapshot.daemon = daemon_state(stored.heartbeat_next, stored.heartbeat_interval, now)
     by_status = session.execute(
         select(Deprecation.status, func.count()).group_by(Deprecation.status)
     )
@@ -103,5 +141,6 @@ def gather(session: Session, database: str, schema_revision: str | None) -> Stat
             "started_at": run.started_at,
             "finished_at": run.finished_at,
             "error": run.error,
+            "runner": (run.summary or {}).get("runner"),
         }
     return snapshot

@@ -155,3 +155,13 @@ def test_config_show_masks_secrets(cli: Cli) -> None:
     assert '"bot_token": "***"' in result.stdout
     toml_out = cli("config", "show", extra_env={"SLACK_BOT_TOKEN": secret})
     assert secret not in toml_out.stdout and 'bot_token = "***"' in toml_out.stdout
+
+
+def test_config_show_hides_the_database_password(cli: Cli) -> None:
+    url = "postgresql+psycopg://monitor:s3cret-pw@db.example.test/monitor"
+    result = cli(
+        "config", "show", "--format", "json", extra_env={"CONNECT_MONITOR_DATABASE_URL": url}
+    )
+    assert result.code == 0, result.stderr
+    assert "s3cret-pw" not in result.stdout + result.stderr
+    assert "monitor:***@db.example.test" in result.stdout

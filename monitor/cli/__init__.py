@@ -17,6 +17,7 @@ from monitor.cli import (
     alerts_cmd,
     codebase_cmd,
     config_cmd,
+    daemon_cmd,
     db_cmd,
     pending,
     report_cmd,
@@ -85,6 +86,8 @@ cli.add_command(alerts_cmd.alerts)
 cli.add_command(scan_cmd.scan)
 cli.add_command(scan_cmd.check)
 cli.add_command(report_cmd.report)
+cli.add_command(daemon_cmd.run)
+cli.add_command(daemon_cmd.once)
 for command in pending.COMMANDS:
     cli.add_command(command)
 

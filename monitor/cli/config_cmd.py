@@ -7,7 +7,8 @@ import tomli_w
 from sqlalchemy.engine import make_url
 
 from monitor.cli.context import AppContext, pass_app
-from monitor.cli.output import dumps, to_jsonable
+from monitor.cli.output import dumps
+from monitor.config.masking import masked_settings
 
 
 @click.group()
@@ -20,10 +21,7 @@ def config() -> None:
 @pass_app
 def show(app: AppContext, output_format: str) -> None:
     """Print the effective configuration (all layers merged), secrets masked."""
-    settings = app.settings
-    data = to_jsonable(settings.model_dump(mode="json", exclude_none=True))
-    data["slack"]["bot_token"] = "***" if settings.slack.bot_token else "(not set)"
-    data["slack"]["webhook_url"] = "***" if settings.slack.webhook_url else "(not set)"
+    data = masked_settings(app.settings)
     if output_format == "json":
         click.echo(dumps(data))
         return

@@ -6,10 +6,7 @@ import click
 
 from monitor.errors import NotAvailableYet
 
-_PENDING: dict[str, tuple[str, str]] = {
-    "run": ("Run the daemon: scrape, scan, alert and report on schedule.", "the daemon"),
-    "once": ("Run the whole pipeline once (scrape, scan, alerts, report) and exit.", "the daemon"),
-}
+_PENDING: dict[str, tuple[str, str]] = {}
 
 
 def _pending_command(name: str, summary: str, feature: str) -> click.Command:

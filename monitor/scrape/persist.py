@@ -19,7 +19,6 @@ from monitor.scrape.summary import ScrapeSummary
 from monitor.store.database import Database
 from monitor.store.deprecations import sync_deprecations
 from monitor.store.entries import sync_entries
-from monitor.store.jobs import record_job_run
 from monitor.store.models import ChangelogEntryRow
 from monitor.store.pages import ensure_source, mark_source, record_fetch
 
@@ -56,15 +55,6 @@ def persist_scrape(
             summary.deprecations_updated = synced.updated
             summary.deprecations_disappeared = synced.disappeared
             summary.deprecations_reappeared = synced.reappeared
-        record_job_run(
-            session,
-            "scrape",
-            now,
-            now,
-            ok=summary.ok,
-            summary=summary.as_dict(),
-            error="; ".join(summary.problems) or None,
-        )
 
 
 def _sync_changelogs(
