@@ -30,9 +30,3 @@ class RuntimeFailure(MonitorError):
     """Something outside our control failed; stored data is intact."""
 
     exit_code = EXIT_RUNTIME
-
-
-class NotAvailableYet(MonitorError):
-    """A command whose feature has not been built yet: says so instead of pretending."""
-
-    exit_code = EXIT_RUNTIME

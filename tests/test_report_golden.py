@@ -18,12 +18,14 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
+from monitor.report.codec import from_json_dict
+from monitor.report.render import render
 from monitor.report.render_json import json_schema
 from monitor.report.service import Obtained, make_request, obtain, text_of
 from monitor.report.weeks import IsoWeek
 from monitor.store.database import Database, open_database
 from monitor.store.models import Finding, Report
-from tests.test_report_seed import NOW, TODAY, TRICKY_ENTRY, WEEK, seed_week
+from tests.test_report_seed import JOB_ERROR, NOW, TODAY, TRICKY_ENTRY, WEEK, seed_week
 
 GOLDEN = Path(__file__).parent / "fixtures" / "report" / "week-2026-W20.json"
 
@@ -146,6 +148,38 @@ def test_html_is_self_contained(database: Database, obtained: Obtained) -> None:
     assert not soup.find_all(["script", "iframe", "object", "embed"])
     # Links to the docs are plain anchors, which is fine for an attachment.
     assert all(a["href"].startswith("https://docs.instacart.com/") for a in soup.find_all("a"))
+
+
+def test_failed_jobs_show_escaped_in_markdown_and_html(
+    database: Database, obtained: Obtained
+) -> None:
+    md = text_of(database, obtained, "markdown")
+    assert "### Jobs that failed (1)" in md
+    line = next(line for line in md.splitlines() if "`scrape`" in line)
+    assert line == (
+        '- 2026-05-13 06:00 UTC `scrape`: HTTP 503 from \\<b\\>docs\\</b\\> \\| gave up & "stopped"'
+    )
+    assert "Traceback" not in md
+    raw = text_of(database, obtained, "html")
+    assert "<b>docs" not in raw and "&lt;b&gt;docs&lt;/b&gt;" in raw
+    soup = BeautifulSoup(raw, "lxml")
+    heading = next(h for h in soup.find_all("h3") if "Jobs that failed" in h.get_text())
+    assert heading.get_text() == "Jobs that failed (1)"
+    items = heading.find_next("ul").find_all("li")
+    assert [li.get_text(" ", strip=True) for li in items] == [
+        f"2026-05-13 06:00 UTC scrape : {JOB_ERROR}"
+    ]
+    assert not soup.find_all("b")
+
+
+def test_a_report_stored_before_failed_jobs_existed_still_loads() -> None:
+    old = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    del old["changes"]["failed_jobs"]
+    jsonschema.validate(old, json_schema())  # the field is optional in the schema
+    report = from_json_dict(old)
+    assert report.changes.failed_jobs == []
+    assert "Jobs that failed" not in render(report, "markdown")
+    assert "Jobs that failed" not in render(report, "html")
 
 
 def _x(scale: dict[str, str], day: date) -> float:

@@ -25,6 +25,7 @@ from monitor.store.models import (
     Deprecation,
     DeprecationEvent,
     Finding,
+    JobRun,
     ScanRun,
     Source,
 )
@@ -34,6 +35,8 @@ TODAY = date(2026, 5, 14)
 NOW = datetime(2026, 5, 14, 12, 0, tzinfo=UTC)
 DOCS = "https://docs.instacart.com"
 TRICKY_ENTRY = "Added <script>alert(1)</script> | a filter & more for `priority_eta`"
+JOB_ERROR = 'HTTP 503 from <b>docs</b> | gave up & "stopped"'
+TRACEBACK = 'Traceback (most recent call last):\n  File "monitor/daemon/jobs.py", line 1'
 
 
 def at(text: str) -> datetime:
@@ -397,7 +400,25 @@ def seed_week(session: Session) -> dict[str, Deprecation]:
         ]
     )
     _seed_docs(session, deps)
+    _seed_jobs(session)
     return deps
+
+
+def _job(job: str, started: str, status: str, error: str | None = None) -> JobRun:
+    return JobRun(
+        job=job, started_at=at(started), finished_at=at(started), status=status, error=error
+    )
+
+
+def _seed_jobs(session: Session) -> None:
+    session.add_all(
+        [
+            _job("scrape", "2026-05-13 06:00", "failed", f"{JOB_ERROR}\n{TRACEBACK}"),  # listed
+            _job("scan", "2026-05-13 03:30", "ok"),  # ok: not listed
+            _job("scan", "2026-05-10 23:59", "failed", "last week"),  # W19
+            _job("scan", "2026-05-14 13:00", "failed", "after the cutoff"),  # after NOW
+        ]
+    )
 
 
 def _entry(
@@ -643,3 +664,15 @@ def test_changes_problems_and_scan_points(seeded_db: Database) -> None:
     assert [a.key for a in inputs.failed_alerts] == ["threshold:e164:#web:30"]
     # W09..W20: the W08 run and the failed run are not trend points
     assert len(inputs.scan_points) == 7
+
+
+def test_failed_jobs_are_the_failed_runs_started_in_the_week(seeded_db: Database) -> None:
+    with seeded_db.sessions() as session:
+        inputs = load_inputs(session, WEEK, NOW, 12)
+        past = IsoWeek(2026, 19)
+        earlier = load_inputs(session, past, past.ends_at, 12)
+    assert [(j.job, j.started_at) for j in inputs.failed_jobs] == [
+        ("scrape", at("2026-05-13 06:00"))
+    ]
+    assert inputs.failed_jobs[0].error == f"{JOB_ERROR}\n{TRACEBACK}"  # trimmed by the builder
+    assert [j.error for j in earlier.failed_jobs] == ["last week"]

@@ -19,7 +19,6 @@ from monitor.cli import (
     config_cmd,
     daemon_cmd,
     db_cmd,
-    pending,
     report_cmd,
     scan_cmd,
     scrape_cmd,
@@ -88,8 +87,6 @@ cli.add_command(scan_cmd.check)
 cli.add_command(report_cmd.report)
 cli.add_command(daemon_cmd.run)
 cli.add_command(daemon_cmd.once)
-for command in pending.COMMANDS:
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,6 +21,9 @@ from monitor.report.inputs import (
 )
 from monitor.report.weeks import IsoWeek, last_weeks, week_of
 
+ERROR_CHARS = 300
+"""A failed job's error is cut to its first line and this many characters (tracebacks)."""
+
 
 def build_report(
     inputs: ReportInputs,
@@ -181,7 +184,19 @@ def doc_changes(inputs: ReportInputs) -> model.DocChanges:
             model.FailedAlert(a.key, a.kind, a.target, a.attempts, a.last_error, a.created_at)
             for a in sorted(inputs.failed_alerts, key=lambda a: (a.created_at, a.key))
         ],
+        failed_jobs=[
+            model.FailedJob(j.job, j.started_at, first_line(j.error))
+            for j in sorted(inputs.failed_jobs, key=lambda j: (j.started_at, j.job), reverse=True)
+        ],
     )
+
+
+def first_line(error: str | None, limit: int = ERROR_CHARS) -> str | None:
+    """The first non-blank line, shortened: enough to say what broke without a traceback."""
+    line = next((ln.strip() for ln in (error or "").splitlines() if ln.strip()), "")
+    if not line:
+        return None
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _entries(entries: Iterable[EntryInput]) -> list[model.EntryChange]:

@@ -108,6 +108,15 @@ class AlertInput:
 
 
 @dataclass(frozen=True, slots=True)
+class JobInput:
+    """One failed run of a daemon or CLI job (a ``job_runs`` row)."""
+
+    job: str
+    started_at: datetime
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ScanPoint:
     """One finished scan run, enough to draw the open-uses trend."""
 
@@ -129,4 +138,5 @@ class ReportInputs:
     events: list[EventInput]
     source_problems: list[SourceInput]
     failed_alerts: list[AlertInput]
+    failed_jobs: list[JobInput]
     scan_points: list[ScanPoint]

@@ -128,6 +128,13 @@ class FailedAlert:
 
 
 @dataclass(frozen=True, slots=True)
+class FailedJob:
+    job: str
+    started_at: datetime
+    error: str | None  # first line only, shortened; the job_runs row keeps it all
+
+
+@dataclass(frozen=True, slots=True)
 class DocChanges:
     new_entries: list[EntryChange]
     changed_entries: list[EntryChange]
@@ -138,6 +145,8 @@ class DocChanges:
     reappeared_deprecations: list[DeprecationChange]
     source_problems: list[SourceProblem]
     failed_alerts: list[FailedAlert]
+    # Defaulted: reports stored before this field existed must still load.
+    failed_jobs: list[FailedJob] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:

@@ -21,6 +21,7 @@ from monitor.report.inputs import (
     DeprecationInput,
     EntryInput,
     EventInput,
+    JobInput,
     OldestUse,
     OpenUseCount,
     ReportInputs,
@@ -36,6 +37,7 @@ from monitor.store.models import (
     Deprecation,
     DeprecationEvent,
     Finding,
+    JobRun,
     ScanRun,
     Source,
 )
@@ -59,6 +61,7 @@ def load_inputs(
         events=events(session, start, cutoff),
         source_problems=source_problems(session, cutoff),
         failed_alerts=failed_alerts(session, cutoff),
+        failed_jobs=failed_jobs(session, start, cutoff),
         scan_points=scan_points(session, week.shifted(1 - trend_weeks).starts_at, cutoff),
     )
 
@@ -250,6 +253,14 @@ def failed_alerts(session: Session, cutoff: datetime) -> list[AlertInput]:
         AlertInput(a.key, a.kind, a.target, a.attempts, a.last_error, a.created_at)
         for a in session.scalars(query)
     ]
+
+
+def failed_jobs(session: Session, start: datetime, cutoff: datetime) -> list[JobInput]:
+    """Failed job runs started in the week: a run is an event, bounded like the week's events."""
+    query = select(JobRun.job, JobRun.started_at, JobRun.error).where(
+        JobRun.status == "failed", JobRun.started_at >= start, JobRun.started_at < cutoff
+    )
+    return [JobInput(job, _aware(at), error) for job, at, error in session.execute(query)]
 
 
 def scan_points(session: Session, since: datetime, cutoff: datetime) -> list[ScanPoint]:

@@ -182,6 +182,14 @@ def _changes(report: WeeklyReport) -> list[str]:
                 for a in c.failed_alerts
             ],
         )
+        + _section(
+            "Jobs that failed",
+            [
+                f"- {fmt.when(j.started_at)} {code(j.job)}"
+                + (f": {text(j.error)}" if j.error else "")
+                for j in c.failed_jobs
+            ],
+        )
     )
     return lines + (body or ["", "Nothing changed in the docs this week."])
 

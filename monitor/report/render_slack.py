@@ -115,4 +115,8 @@ def _changes_text(report: WeeklyReport) -> str:
         lines.append(f":warning: {fmt.plural(len(c.source_problems), 'page')} failing: {names}")
     if c.failed_alerts:
         lines.append(f":warning: {fmt.plural(len(c.failed_alerts), 'Slack alert')} failed")
+    if c.failed_jobs:
+        jobs = list(dict.fromkeys(j.job for j in c.failed_jobs))  # each job once, newest first
+        names = ", ".join(escape_mrkdwn(job) for job in jobs[:5])
+        lines.append(f":warning: {fmt.plural(len(c.failed_jobs), 'job run')} failed: {names}")
     return "\n".join(lines)

@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from monitor.errors import UsageError
-from monitor.report.build import build_report, trend
+from monitor.report.build import ERROR_CHARS, build_report, first_line, trend
 from monitor.report.codec import from_json_dict, to_json_dict
 from monitor.report.inputs import (
     CodebaseInput,
     DeprecationInput,
     EventInput,
+    JobInput,
     OpenUseCount,
     ReportInputs,
     ScanPoint,
@@ -56,6 +57,7 @@ def inputs(**overrides: object) -> ReportInputs:
         events=[],
         source_problems=[],
         failed_alerts=[],
+        failed_jobs=[],
         scan_points=[],
     )
     return replace(base, **overrides)
@@ -177,6 +179,34 @@ def test_codec_round_trips_a_report() -> None:
     assert from_json_dict(data) == report
     with pytest.raises(ValueError, match="schema_version"):
         from_json_dict({**data, "schema_version": 99})
+
+
+def test_failed_jobs_are_newest_first_with_the_first_line_of_the_error() -> None:
+    jobs = [
+        JobInput("scan", datetime(2025, 12, 30, tzinfo=UTC), "boom\n  at line 3"),
+        JobInput("scrape", datetime(2025, 12, 31, tzinfo=UTC), "x" * 1000),
+        JobInput("notify", datetime(2025, 12, 29, tzinfo=UTC), None),
+    ]
+    failed = build_report(inputs(failed_jobs=jobs), week_of(TODAY), TODAY, NOW).changes.failed_jobs
+    assert [(j.job, j.started_at.day) for j in failed] == [
+        ("scrape", 31),
+        ("scan", 30),
+        ("notify", 29),
+    ]
+    assert failed[1].error == "boom" and failed[2].error is None
+    assert failed[0].error is not None and len(failed[0].error) == ERROR_CHARS
+    assert failed[0].error.endswith("…")
+    assert first_line("\n  \n  second line  \nthird") == "second line"
+    assert first_line("  \n ") is None
+
+
+def test_a_report_stored_without_failed_jobs_still_decodes() -> None:
+    job = JobInput("scan", NOW, "boom")
+    report = build_report(inputs(failed_jobs=[job]), week_of(TODAY), TODAY, NOW)
+    data = to_json_dict(report)
+    assert data["changes"]["failed_jobs"][0]["error"] == "boom"
+    del data["changes"]["failed_jobs"]
+    assert from_json_dict(data).changes.failed_jobs == []
 
 
 def test_iso_weeks() -> None:

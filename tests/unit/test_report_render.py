@@ -19,6 +19,7 @@ from monitor.report.inputs import (
     CodebaseInput,
     DeprecationInput,
     EntryInput,
+    JobInput,
     OldestUse,
     OpenUseCount,
     ReportInputs,
@@ -74,6 +75,7 @@ def hostile_report() -> WeeklyReport:
         events=[],
         source_problems=[SourceInput("ads", "changelog", "failed", HOSTILE, 2, None)],
         failed_alerts=[AlertInput("k|1", "threshold", "#x", 1, HOSTILE, when)],
+        failed_jobs=[JobInput("scrape <i>", when, f"{HOSTILE}\nTraceback <img>")],
         scan_points=[],
     )
     return build_report(inputs, week_of(TODAY), TODAY, NOW)
@@ -142,7 +144,7 @@ def test_slack_digest_fits_limits_for_a_huge_week() -> None:
 
 
 def hostile_report_inputs() -> ReportInputs:
-    return ReportInputs([], [], [], [], [], [], [], [], [], [], [], [])
+    return ReportInputs([], [], [], [], [], [], [], [], [], [], [], [], [])
 
 
 def test_slack_digest_escapes_names() -> None:
@@ -151,6 +153,22 @@ def test_slack_digest_escapes_names() -> None:
     assert "team|repo &lt;b&gt;" in shown
     assert "<b>" not in shown
     assert "connect-monitor report --week 2026-W23 --format html" in shown
+
+
+def test_failed_jobs_are_escaped_in_every_format() -> None:
+    report = hostile_report()
+    md = render_markdown(report)
+    line = next(line for line in md.splitlines() if "scrape" in line)
+    assert line.endswith(f"`scrape <i>`: {text(HOSTILE)}")  # a code span shows it literally
+    soup = BeautifulSoup(render(report, "html"), "lxml")
+    heading = next(h for h in soup.find_all("h3") if "Jobs that failed" in h.get_text())
+    item = heading.find_next("ul").li
+    assert item.code.get_text() == "scrape <i>" and HOSTILE in item.get_text()
+    assert not soup.find_all(["i", "img"]) and "Traceback" not in soup.get_text()
+    shown = json.dumps(render_slack(report).blocks, ensure_ascii=False)
+    assert "1 job run failed: scrape &lt;i&gt;" in shown and "<i>" not in shown
+    data = json.loads(render(report, "json"))
+    assert data["changes"]["failed_jobs"][0]["error"] == HOSTILE
 
 
 def test_json_of_a_report_with_nulls_validates() -> None:
