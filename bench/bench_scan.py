@@ -13,51 +13,28 @@ With no TREE a synthetic one (``bench/gen_tree.py``) is written to a temp dir.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.gen_tree import TARGETS, generate  # noqa: E402
-from monitor.domain import Action, AnnouncedOnSource, DeprecationRecord, Kind, Origin  # noqa: E402
+from monitor.domain import DeprecationRecord  # noqa: E402
 from monitor.scan import build_targets  # noqa: E402
 from monitor.scan.cache import ScanCache  # noqa: E402
 from monitor.scan.runner import ScanResult, scan_tree  # noqa: E402
 from monitor.scan.walker import FileEntry, walk  # noqa: E402
+from tests.support.scan_targets import load_fixture_targets  # noqa: E402
 
 
 def load_records(path: Path = TARGETS) -> list[tuple[str, DeprecationRecord]]:
-    def day(value: str | None) -> date | None:
-        return date.fromisoformat(value) if value else None
-
-    return [
-        (
-            row["id"],
-            DeprecationRecord(
-                kind=Kind(row["kind"]),
-                action=Action(row["action"]),
-                surface=row["surface"],
-                items=tuple(row["items"]),
-                title=row["title"] or "",
-                origin=Origin(row["origin"]),
-                source_url=row["source_url"],
-                announced_on=day(row["announced_on"]),
-                announced_on_source=AnnouncedOnSource(row["announced_on_source"]),
-                effective_on=day(row["effective_on"]),
-                replacement=row["replacement"],
-                shared_with_live=row["shared_with_live"],
-            ),
-        )
-        for row in json.loads(path.read_text())["records"]
-    ]
+    return load_fixture_targets(path)
 
 
 def count_lines(tree: Path, result: ScanResult) -> int:

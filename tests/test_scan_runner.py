@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -14,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from bench.gen_tree import generate
-from monitor.domain import Action, AnnouncedOnSource, DeprecationRecord, Kind, Origin
+from monitor.domain import DeprecationRecord
 from monitor.scan import build_targets, scan_text
 from monitor.scan import runner as runner_module
 from monitor.scan.cache import ScanCache, cache_key, cache_path
 from monitor.scan.runner import ScanOptions, scan_tree
 from monitor.scan.walker import FileEntry, walk
+from tests.support.scan_targets import load_fixture_targets
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "codebases"
 OLD = 1_600_000_000_000_000_000  # an mtime far from "just now" (September 2020)
@@ -33,27 +33,7 @@ def _day(value: str | None) -> date | None:
 
 @pytest.fixture(scope="module")
 def records() -> Records:
-    rows = json.loads((FIXTURES / "targets.json").read_text())["records"]
-    return [
-        (
-            row["id"],
-            DeprecationRecord(
-                kind=Kind(row["kind"]),
-                action=Action(row["action"]),
-                surface=row["surface"],
-                items=tuple(row["items"]),
-                title=row["title"] or "",
-                origin=Origin(row["origin"]),
-                source_url=row["source_url"],
-                announced_on=_day(row["announced_on"]),
-                announced_on_source=AnnouncedOnSource(row["announced_on_source"]),
-                effective_on=_day(row["effective_on"]),
-                replacement=row["replacement"],
-                shared_with_live=row["shared_with_live"],
-            ),
-        )
-        for row in rows
-    ]
+    return load_fixture_targets(FIXTURES / "targets.json")
 
 
 def age(root: Path) -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.domain import Action, AnnouncedOnSource, DeprecationRecord, Kind, Origin
+from monitor.domain import DeprecationRecord
 from monitor.scan import Finding, TargetSet, build_targets, language_for, scan_text
+from tests.support.scan_targets import load_fixture_targets
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "codebases"
 META = {"targets.json", "labels.json"}
@@ -24,27 +25,7 @@ def _day(value: str | None) -> date | None:
 
 
 def load_records() -> list[tuple[str, DeprecationRecord]]:
-    rows = json.loads((ROOT / "targets.json").read_text())["records"]
-    return [
-        (
-            row["id"],
-            DeprecationRecord(
-                kind=Kind(row["kind"]),
-                action=Action(row["action"]),
-                surface=row["surface"],
-                items=tuple(row["items"]),
-                title=row["title"] or "",
-                origin=Origin(row["origin"]),
-                source_url=row["source_url"],
-                announced_on=_day(row["announced_on"]),
-                announced_on_source=AnnouncedOnSource(row["announced_on_source"]),
-                effective_on=_day(row["effective_on"]),
-                replacement=row["replacement"],
-                shared_with_live=row["shared_with_live"],
-            ),
-        )
-        for row in rows
-    ]
+    return load_fixture_targets(ROOT / "targets.json")
 
 
 @pytest.fixture(scope="module")
