@@ -6,8 +6,11 @@ same bytes; the scanner then also understands what it found. Prints one line
 per figure. Without ``rg`` on PATH the ratios are skipped.
 
     python bench/bench_scan.py [TREE] [--files N] [--lines N] [--seed N] [--workers N]
+                               [--repeat N]
 
 With no TREE a synthetic one (``bench/gen_tree.py``) is written to a temp dir.
+``--repeat`` runs the cold scan and the warm rescan N times (a fresh cache
+each time) and prints the range of each timing.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     records = load_records()
     with tempfile.TemporaryDirectory(prefix="bench-scan-") as scratch:
@@ -78,12 +82,18 @@ def main() -> None:
             tree = Path(scratch) / "tree"
             generate(tree, args.files, args.lines, args.seed)
             time.sleep(2.1)  # let the newest files age out of the cache's "too fresh" window
-        cache = ScanCache.for_root(Path(scratch) / "data", tree)
-        before = resource.getrusage(resource.RUSAGE_SELF)
-        full = scan_tree(tree, records, cache=cache, workers=args.workers)
-        after = resource.getrusage(resource.RUSAGE_SELF)
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        warm = scan_tree(tree, records, cache=cache, workers=args.workers)
+        fulls: list[float] = []
+        warms: list[float] = []
+        for round_ in range(max(1, args.repeat)):
+            cache = ScanCache.for_root(Path(scratch) / f"data{round_}", tree)
+            before = resource.getrusage(resource.RUSAGE_SELF)
+            children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            full = scan_tree(tree, records, cache=cache, workers=args.workers)
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            warm = scan_tree(tree, records, cache=cache, workers=args.workers)
+            fulls.append(full.elapsed)
+            warms.append(warm.elapsed)
         tokens = sorted(build_targets(records).by_token)
         rg_seconds = time_rg(tree, tokens)
         lines = count_lines(tree, full)
@@ -93,9 +103,11 @@ def main() -> None:
     print(f"scanner full scan: {full.elapsed:.2f} s ({full.workers or 1} process(es))")
     # The main process scans too once its walk is done, so both counts matter.
     main_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    cpu = children.ru_utime + children.ru_stime + main_cpu
+    workers_cpu = (
+        children.ru_utime + children.ru_stime - children_before.ru_utime - children_before.ru_stime
+    )
+    cpu = workers_cpu + main_cpu
     cores = cpu / full.elapsed
-    workers_cpu = cpu - main_cpu
     print(f"cpu (main + workers): {main_cpu:.2f} + {workers_cpu:.2f} s = {cores:.2f} cores busy")
     if rg_seconds is None:
         print("rg: not found on PATH (apt-get install ripgrep); ratios skipped")
@@ -103,6 +115,9 @@ def main() -> None:
         print(f"rg full scan: {rg_seconds:.3f} s")
         print(f"ratio scanner/rg: {full.elapsed / rg_seconds:.1f}")
     print(f"scanner rescan (warm cache): {warm.elapsed:.3f} s, {warm.cache_hits} cache hits")
+    if len(fulls) > 1:
+        print(f"full scan over {len(fulls)} rounds: {min(fulls):.3f}-{max(fulls):.3f} s")
+        print(f"rescan over {len(warms)} rounds: {min(warms):.3f}-{max(warms):.3f} s")
     if rg_seconds is not None:
         print(f"ratio rescan/rg: {warm.elapsed / rg_seconds:.2f}")
     # ru_maxrss is in KiB on Linux; for children it is the largest single child.

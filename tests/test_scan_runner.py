@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sqlite3
+import sys
+import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ from bench.gen_tree import generate
 from monitor.domain import DeprecationRecord
 from monitor.scan import build_targets, scan_text
 from monitor.scan import runner as runner_module
-from monitor.scan.cache import ScanCache, cache_key, cache_path
+from monitor.scan.cache import CachedFile, ScanCache, cache_key, cache_path
 from monitor.scan.runner import ScanOptions, scan_tree
 from monitor.scan.walker import FileEntry, walk
 from tests.support.scan_targets import load_fixture_targets
@@ -96,8 +97,7 @@ def test_parallel_and_serial_agree(tmp_path: Path, records: Records) -> None:
 
 
 def rows(cache: ScanCache) -> dict[str, tuple[int, int]]:
-    with sqlite3.connect(cache.path) as conn:
-        return {p: (s, m) for p, s, m in conn.execute("SELECT path, size, mtime_ns FROM files")}
+    return {path: (row.size, row.mtime_ns) for path, row in cache.peek().items()}
 
 
 def test_warm_rescan_reads_nothing(tree: Path, records: Records, data_dir: Path) -> None:
@@ -206,12 +206,19 @@ def test_corrupt_cache_is_rebuilt(
     assert again.cache_hits > 0 and again.bytes_read == 0
 
 
-def test_bad_rows_are_treated_as_damage(tree: Path, records: Records, data_dir: Path) -> None:
+def test_a_flipped_byte_is_treated_as_damage(
+    tree: Path, records: Records, data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     cache = ScanCache.for_root(data_dir, tree)
     clean = scan_tree(tree, records, cache=cache, workers=1)
-    with sqlite3.connect(cache.path) as conn:
-        conn.execute("UPDATE files SET findings = '[[1, 2' WHERE findings != ''")
-    assert scan_tree(tree, records, cache=cache, workers=1).findings == clean.findings
+    data = bytearray(cache.path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # a bit flips inside the payload: the checksum notices
+    cache.path.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING, logger="monitor.scan.cache"):
+        rebuilt = scan_tree(tree, records, cache=cache, workers=1)
+    assert "checksum" in caplog.text
+    assert rebuilt.cache_hits == 0
+    assert rebuilt.findings == clean.findings
 
 
 def test_a_crash_mid_scan_leaves_the_old_cache(
@@ -245,3 +252,45 @@ def test_a_failing_matcher_skips_one_file(
     result = scan_tree(tree, records, workers=1)
     assert result.skipped_by_reason["scan_error"] == 1
     assert result.findings
+
+
+# --- worker start and the cache file ---------------------------------------------------
+
+
+def test_workers_fork_only_while_this_process_runs_one_thread() -> None:
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        assert runner_module._pool_context().get_start_method() == "fork"
+    release = threading.Event()
+    helper = threading.Thread(target=release.wait)
+    helper.start()
+    try:
+        assert runner_module._pool_context().get_start_method() == "spawn"
+    finally:
+        release.set()
+        helper.join()
+
+
+def test_stored_rows_come_back_in_walk_order_with_findings_and_skips(
+    tree: Path, records: Records, data_dir: Path
+) -> None:
+    found = scan_tree(tree, records, workers=1).findings
+    client = [f for f in found if f.path == "python-shop/instacart_shop/client.py"]
+    assert client
+    changed = {
+        "b.py": CachedFile(10, OLD, b"b" * 16),
+        "python-shop/instacart_shop/client.py": CachedFile(20, OLD, b"c" * 16, None, tuple(client)),
+        "assets/blob.dat": CachedFile(30, OLD, b"d" * 16, "binary"),
+        "a.py": CachedFile(40, 0, b"a" * 16),
+        "odd.py": CachedFile(50, OLD, b"short"),  # not a whole digest: left out
+    }
+    cache = ScanCache.for_root(data_dir, tree)
+    cache.load("k")
+    cache.store("k", changed, (), None, order=["a.py", "gone.py", "b.py"])
+    table = ScanCache.for_root(data_dir, tree).load("k")
+    assert table.rels[:2] == ["a.py", "b.py"]  # the walk's order first
+    assert set(table.rels) == set(changed) - {"odd.py"}
+    stored = cache.peek()
+    assert stored["python-shop/instacart_shop/client.py"].findings == tuple(client)
+    assert stored["assets/blob.dat"] == changed["assets/blob.dat"]
+    assert stored["a.py"] == changed["a.py"]
+    assert ScanCache.for_root(data_dir, tree).load("other key").rels == []

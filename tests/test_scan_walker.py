@@ -164,6 +164,43 @@ def test_read_bytes_caps_and_reports(tmp_path: Path) -> None:
     assert read_bytes(str(tmp_path / "gone.py")) is SkipReason.VANISHED
 
 
+def test_read_file_gives_the_mtime_and_never_reads_an_oversized_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "f.py", "b" * 300)
+    os.utime(path, ns=(1_600_000_000_000_000_000, 1_600_000_000_123_456_789))
+    assert walker.read_file(str(path)) == (b"b" * 300, 1_600_000_000_123_456_789)
+    reads: list[int] = []
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    assert walker.read_file(str(path), max_file_bytes=299) is SkipReason.TOO_LARGE
+    assert reads == []  # decided from the size alone
+
+
+def test_a_walk_without_stat_reaches_the_same_verdicts(tmp_path: Path) -> None:
+    write(tmp_path, ".gitignore", "*.log\nbuild_out/\n")
+    for rel in ("a.py", "b.log", "build_out/x.py", "src/deep/c.go", "node_modules/m.js"):
+        write(tmp_path, rel)
+    write(tmp_path, "big.json", "[" + "1," * 400 + "1]")
+    write(tmp_path, "app.min.js", "x")
+    (tmp_path / "link.py").symlink_to(tmp_path / "a.py")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.sh")
+    with_stat = list(walk(tmp_path, max_file_bytes=100))
+    without = list(walk(tmp_path, max_file_bytes=100, stat_files=False))
+    skips = sorted(item for item in with_stat if isinstance(item, Skipped))
+    assert Skipped("big.json", SkipReason.TOO_LARGE) in skips  # only a stat can tell
+    assert sorted(item for item in without if isinstance(item, Skipped)) == [
+        s for s in skips if s.reason is not SkipReason.TOO_LARGE
+    ]
+    stat_files = {(e.path, e.rel) for e in with_stat if isinstance(e, FileEntry)}
+    unsized = [e for e in without if isinstance(e, FileEntry)]
+    assert {(e.path, e.rel) for e in unsized} == stat_files | {
+        (str(tmp_path / "big.json"), "big.json")
+    }
+    assert {(e.size, e.mtime_ns) for e in unsized} == {(-1, -1)}
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_fifo_is_never_opened(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.sh")

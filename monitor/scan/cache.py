@@ -1,14 +1,19 @@
 """Per-codebase scan cache: unchanged files are not read, changed-but-equal files not rescanned.
 
-One SQLite file per scanned root, under ``<data_dir>/scan-cache/``. Rows hold a
-file's size, mtime, content digest and its findings (or why it was skipped).
-The whole cache belongs to one *key* - the deprecation set, the scanner's own
-code and the options that change results - so a new deprecation or a scanner
-upgrade invalidates everything at once.
+One file per scanned root, under ``<data_dir>/scan-cache/``. Rows hold a
+file's size, mtime, content digest and its findings (or why it was skipped);
+beside them sits the last walk's record (``rewalk``), which lets a rescan of
+an unchanged tree skip listing directories. The whole cache belongs to one
+*key* - the deprecation set, the scanner's own code and the options that
+change results - so a new deprecation or a scanner upgrade invalidates
+everything at once.
 
-Writes happen in one transaction at the end of a scan, so a crash leaves the
-previous cache intact; a corrupt file is logged, deleted and rebuilt. No
-method here raises for a cache problem: the cache may only make scans faster.
+The file is one ``marshal`` payload behind a magic string and a checksum: a
+warm rescan loads every row, and unpacking one payload costs a fraction of
+reading the same rows from SQLite. A scan writes a new file next to the old
+and renames it over, so a crash leaves the previous cache intact; a damaged
+file fails its checksum, is logged, deleted and rebuilt. No method here
+raises for a cache problem: the cache may only make scans faster.
 """
 
 from __future__ import annotations
@@ -17,12 +22,14 @@ import dataclasses
 import hashlib
 import json
 import logging
+import marshal
 import operator
-import sqlite3
+import os
+import threading
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import closing
+from contextlib import suppress
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from monitor import __version__
 from monitor.domain import DeprecationRecord
@@ -31,8 +38,13 @@ from .findings import Finding
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 CACHE_DIR = "scan-cache"
+CACHE_SUFFIX = ".scancache"
+_LEGACY_SUFFIX = ".sqlite"  # the format before this one: removed when a new file is written
+_MAGIC = b"MSCACHE2"
+_CHECK_BYTES = 16
+_MARSHAL_VERSION = 4
 _SCANNER_DIR = Path(__file__).resolve().parent
 
 
@@ -48,7 +60,7 @@ class CachedFile(NamedTuple):
 
 def cache_path(data_dir: Path, root: Path) -> Path:
     digest = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()
-    return Path(data_dir) / CACHE_DIR / f"{digest}.sqlite"
+    return Path(data_dir) / CACHE_DIR / f"{digest}{CACHE_SUFFIX}"
 
 
 def content_digest(data: bytes) -> bytes:
@@ -91,107 +103,245 @@ def cache_key(
 
 # Every field but the path, which is the row's key. ``astuple`` would deep-copy each value.
 _STORED_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Finding)[1:]))
+# A row: ``CachedFile``'s fields in its order as a plain tuple (building thousands
+# of named tuples would cost more than the comparisons they serve). Findings are
+# ``Finding`` objects, or tuples of field values without the path once stored;
+# ``row_findings`` gives ``Finding`` objects either way.
+Row = tuple[int, int, bytes, str | None, tuple[Any, ...]]
 
 
-def _encode(findings: Sequence[Finding]) -> str:
-    if not findings:
-        return ""
-    return json.dumps([_STORED_FIELDS(f) for f in findings], separators=(",", ":"))
+def _plain(value: Any) -> Any:
+    """``marshal`` takes exact built-in types only: enum members become their ``str``."""
+    return str(value) if isinstance(value, str) and type(value) is not str else value
 
 
-def _decode(path: str, payload: str) -> tuple[Finding, ...]:
-    if not payload:
-        return ()
-    return tuple(Finding(path, *row) for row in json.loads(payload))
+def _encode(entry: Row | CachedFile) -> Row:
+    """A row as stored: only built-in types, findings as tuples of field values."""
+    size, mtime_ns, digest, skip, found = entry
+    if found and isinstance(found[0], Finding):
+        found = tuple(tuple(map(_plain, _STORED_FIELDS(f))) for f in found)
+    return (size, mtime_ns, digest, None if skip is None else str(skip), found)
+
+
+def row_findings(path: str, row: Row | CachedFile) -> tuple[Finding, ...]:
+    """The findings of a loaded row (stored as plain tuples) or of a ``CachedFile``."""
+    found = row[4]
+    if not found or isinstance(found[0], Finding):
+        return found  # type: ignore[return-value]
+    return tuple(Finding(path, *values) for values in found)
+
+
+_DIGEST_BYTES = 16
+
+
+class Rows:
+    """The stored rows, column by column: cheap to load, to compare in bulk and to write.
+
+    ``rels``, ``sizes`` and ``mtimes`` run in parallel, in the order of the walk
+    that wrote them, so a rescan can compare whole lists at once; ``digests``
+    holds the 16-byte digests back to back; ``extras`` maps the index of each
+    row with a skip reason or findings to (skip, findings as plain tuples).
+    """
+
+    __slots__ = ("_mapping", "digests", "extras", "mtimes", "rels", "sizes")
+
+    def __init__(
+        self,
+        rels: list[str] | None = None,
+        sizes: list[int] | None = None,
+        mtimes: list[int] | None = None,
+        digests: bytes = b"",
+        extras: dict[int, tuple[str | None, tuple[tuple[Any, ...], ...]]] | None = None,
+    ) -> None:
+        self.rels = rels or []
+        self.sizes = sizes or []
+        self.mtimes = mtimes or []
+        self.digests = digests
+        self.extras = extras or {}
+        self._mapping: dict[str, Row] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rels)
+
+    def mapping(self) -> dict[str, Row]:
+        """Row by path (built on first use: a rescan of an unchanged tree never needs it)."""
+        if self._mapping is None:
+            digests, extras, none = self.digests, self.extras, (None, ())
+            self._mapping = {
+                rel: (
+                    size,
+                    mtime_ns,
+                    digests[i * _DIGEST_BYTES : (i + 1) * _DIGEST_BYTES],
+                    *extras.get(i, none),
+                )
+                for i, (rel, size, mtime_ns) in enumerate(
+                    zip(self.rels, self.sizes, self.mtimes, strict=True)
+                )
+            }
+        return self._mapping
+
+    @classmethod
+    def of(cls, rows: Mapping[str, Row], order: Sequence[str]) -> Rows:
+        """Columns for ``rows``, the paths in ``order`` first (the walk's order)."""
+        rels = [rel for rel in order if rel in rows]
+        if len(rels) != len(rows):
+            rels = list(dict.fromkeys([*rels, *rows]))
+        if not rels:
+            return cls()
+        sizes, mtimes, digests, skips, found = zip(*map(rows.__getitem__, rels), strict=True)
+        joined = b"".join(digests)
+        if len(joined) != _DIGEST_BYTES * len(rels):  # only whole digests line up
+            return cls.of(
+                {r: row for r, row in rows.items() if len(row[2]) == _DIGEST_BYTES}, order
+            )
+        extras = {
+            i: (skip, findings)
+            for i, (skip, findings) in enumerate(zip(skips, found, strict=True))
+            if skip is not None or findings
+        }
+        return cls(rels, list(sizes), list(mtimes), joined, extras)
+
+    def columns(self) -> tuple[Any, ...]:
+        return (self.rels, self.sizes, self.mtimes, self.digests, self.extras)
+
+
+def _check(payload: bytes) -> bytes:
+    return hashlib.sha256(payload).digest()[:_CHECK_BYTES]
+
+
+class CacheDamage(ValueError):
+    """The file is not a cache this code wrote in one piece."""
+
+
+def _unpack(data: bytes) -> tuple[Any, ...]:
+    head = len(_MAGIC) + _CHECK_BYTES
+    if len(data) < head or not data.startswith(_MAGIC):
+        raise CacheDamage("not a scan cache file")
+    payload = data[head:]
+    if _check(payload) != data[len(_MAGIC) : head]:
+        raise CacheDamage("checksum mismatch")
+    content = marshal.loads(payload)
+    if not isinstance(content, tuple) or len(content) != 4:
+        raise CacheDamage("unexpected layout")
+    return content
+
+
+def _rows(columns: Any) -> Rows:
+    rels, sizes, mtimes, digests, extras = columns
+    if not (len(rels) == len(sizes) == len(mtimes) == len(digests) // _DIGEST_BYTES):
+        raise CacheDamage("columns of different lengths")
+    return Rows(rels, sizes, mtimes, digests, extras)
 
 
 class ScanCache:
-    """The cache file of one root. ``load`` at the start of a scan, ``store`` at the end."""
+    """The cache file of one root. ``load`` at the start of a scan, ``store`` at the end.
+
+    After ``load``, ``walk`` holds the last walk's record (or None).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.walk: Any = None
         self._stored_key: str | None = None
+        self._rows = Rows()
 
     @classmethod
     def for_root(cls, data_dir: Path, root: Path) -> ScanCache:
         return cls(cache_path(data_dir, root))
 
-    def load(self, key: str) -> dict[str, CachedFile]:
+    def load(self, key: str) -> Rows:
         """Rows valid under ``key``; empty when there is no cache, another key, or damage."""
-        self._stored_key = None
-        if not self.path.exists():
+        self._stored_key, self._rows, self.walk = None, Rows(), None
+        content = self._read()
+        if content is None:
+            return self._rows
+        schema, stored_key, columns, walk = content
+        if schema != SCHEMA_VERSION:
+            return self._rows
+        self._stored_key = stored_key
+        if stored_key == key:
+            try:
+                self._rows = _rows(columns)
+            except (TypeError, ValueError) as error:
+                log.warning("scan cache %s is unreadable (%s); rebuilding it", self.path, error)
+                self._discard()
+                return self._rows
+            self.walk = walk
+        return self._rows
+
+    def peek(self) -> dict[str, CachedFile]:
+        """Every stored row whatever its key (for inspection and tests)."""
+        content = self._read()
+        if content is None:
             return {}
         try:
-            with closing(self._connect()) as conn:
-                stored = _meta(conn)
-                self._stored_key = stored.get("key")
-                if stored.get("schema") != SCHEMA_VERSION or self._stored_key != key:
-                    return {}
-                rows = conn.execute(
-                    "SELECT path, size, mtime_ns, digest, skip, findings FROM files"
-                ).fetchall()
-            # Built inline: a warm rescan loads every row, and most have no findings.
-            return {
-                path: CachedFile(size, mtime_ns, digest, skip, _decode(path, payload))
-                for path, size, mtime_ns, digest, skip, payload in rows
-            }
-        except sqlite3.OperationalError as error:  # busy or locked: not damage, keep the file
-            log.warning("scan cache %s is busy (%s); scanning without it", self.path, error)
+            rows = _rows(content[2]).mapping()
+        except (TypeError, ValueError):
             return {}
-        except (sqlite3.Error, ValueError, TypeError) as error:
-            log.warning("scan cache %s is unreadable (%s); rebuilding it", self.path, error)
-            self._discard()
-            return {}
+        return {path: CachedFile(*row[:4], row_findings(path, row)) for path, row in rows.items()}
 
-    def store(self, key: str, changed: Mapping[str, CachedFile], gone: Iterable[str]) -> None:
-        """Write this scan's news in one transaction; a failure is logged, never raised."""
+    def store(
+        self,
+        key: str,
+        changed: Mapping[str, Row | CachedFile],
+        gone: Iterable[str],
+        walk: Any = None,
+        order: Sequence[str] = (),
+    ) -> None:
+        """Write this scan's news as a new file; a failure is logged, never raised.
+
+        ``order`` lists paths in walk order: rows are written in it, so the
+        next rescan of an unchanged tree compares whole columns.
+        """
+        same_key = self._stored_key == key
+        gone = list(gone) if same_key else []
+        if same_key and not changed and not gone and walk is self.walk:
+            return  # nothing new: the file on disk already says all of it
+        rows = dict(self._rows.mapping()) if same_key else {}
+        for path in gone:
+            rows.pop(path, None)
+        rows.update(changed)  # type: ignore[arg-type]
+        for path, entry in changed.items():
+            if entry[3] is not None or entry[4]:  # the few rows that need converting
+                rows[path] = _encode(entry)
+        table = Rows.of(rows, order)
+        try:
+            payload = marshal.dumps((SCHEMA_VERSION, key, table.columns(), walk), _MARSHAL_VERSION)
+        except ValueError as error:  # an unexpected type in a row: a bug, not a reason to fail
+            log.warning("could not save scan cache %s (%s)", self.path, error)
+            return
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as conn, conn:
-                _create(conn)
-                if self._stored_key != key:
-                    conn.execute("DELETE FROM files")
-                conn.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        (p, c.size, c.mtime_ns, c.digest, c.skip, _encode(c.findings))
-                        for p, c in changed.items()
-                    ),
-                )
-                conn.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in gone))
-                conn.executemany(
-                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                    (("schema", SCHEMA_VERSION), ("key", key)),
-                )
-            self._stored_key = key
-        except (OSError, sqlite3.OperationalError) as error:  # busy, locked, disk full
+            partial.write_bytes(_MAGIC + _check(payload) + payload)
+            os.replace(partial, self.path)
+        except OSError as error:  # disk full, read-only, permissions
             log.warning("could not save scan cache %s (%s)", self.path, error)
-        except sqlite3.Error as error:
-            log.warning("scan cache %s is damaged (%s); next scan starts cold", self.path, error)
-            self._discard()
+            with suppress(OSError):
+                partial.unlink(missing_ok=True)
+            return
+        with suppress(OSError):
+            self.path.with_suffix(_LEGACY_SUFFIX).unlink(missing_ok=True)
+        self._stored_key, self._rows, self.walk = key, table, walk
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=10)
-        conn.execute("PRAGMA synchronous = NORMAL")
-        return conn
+    def _read(self) -> tuple[Any, ...] | None:
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            log.warning("scan cache %s cannot be read (%s); scanning without it", self.path, error)
+            return None
+        try:
+            return _unpack(data)
+        except (ValueError, EOFError, TypeError) as error:
+            log.warning("scan cache %s is unreadable (%s); rebuilding it", self.path, error)
+            self._discard()
+            return None
 
     def _discard(self) -> None:
-        self._stored_key = None
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            try:
-                Path(str(self.path) + suffix).unlink(missing_ok=True)
-            except OSError as error:
-                log.warning("could not remove damaged scan cache %s: %s", self.path, error)
-
-
-def _create(conn: sqlite3.Connection) -> None:
-    conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
-        " mtime_ns INTEGER NOT NULL, digest BLOB NOT NULL, skip TEXT, findings TEXT NOT NULL)"
-    )
-
-
-def _meta(conn: sqlite3.Connection) -> dict[str, str]:
-    _create(conn)
-    return dict(conn.execute("SELECT name, value FROM meta").fetchall())
+        self._stored_key, self._rows, self.walk = None, Rows(), None
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("could not remove damaged scan cache %s: %s", self.path, error)

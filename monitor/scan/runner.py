@@ -1,15 +1,26 @@
 """Scan a whole tree: walk it, reuse what the cache knows, match the rest in parallel.
 
 Only the main process walks and talks to the cache; workers get chunks of
-file paths, read one file at a time and send back small outcomes, so memory
-stays flat however large the tree. Each worker builds the ``TargetSet`` once
-from the records it receives at start-up. Small jobs (a warm rescan, a tiny
-repository) run in-process, where a process pool would cost more than it saves.
+file paths, read one file at a time and send back small outcomes (plain
+tuples: cheap to pickle), so memory stays flat however large the tree. Each
+worker builds the ``TargetSet`` once from the records it receives at start-up.
+Small jobs (a tiny repository, changed files only) run in-process, where a
+process pool would cost more than it saves.
 
-Workers start with ``spawn``, not ``fork``: the daemon runs threads, and
-forking a threaded process can copy a held lock into the child. (``forkserver``
-measured slower in bench/bench_scan.py; ``spawn`` also makes workers
-direct children, so their peak memory shows in ``RUSAGE_CHILDREN``.)
+Three paths, cheapest first:
+- nothing changed: the last walk is replayed (``rewalk``), one ``lstat`` per
+  file, and whole columns of sizes and mtimes are compared with the cache's;
+- something changed: files whose metadata moved are read, the rest trusted;
+- no cache rows: the walk skips the per-file ``stat`` (the reader's ``fstat``
+  gives size and mtime), shortening the part no other process can share.
+
+Workers start with ``fork`` only while this process runs a single thread
+(Linux): nothing can hold a lock then, and a forked worker is scanning within
+milliseconds instead of re-importing the scanner for ~0.1 s. A threaded
+process (the daemon) uses ``spawn``: forking it could copy a held lock into
+the child. (``forkserver`` measured slower in bench/bench_scan.py.) Either
+way the workers are direct children, so their peak memory shows in
+``RUSAGE_CHILDREN``.
 """
 
 from __future__ import annotations
@@ -17,35 +28,47 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
+import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from monitor.domain import DeprecationRecord
 
-from .cache import CachedFile, ScanCache, cache_key, content_digest
+from .cache import (
+    Row,
+    Rows,
+    ScanCache,
+    cache_key,
+    content_digest,
+    row_findings,
+)
 from .engine import scan_text
 from .findings import Finding
+from .rewalk import Replayed, replay, snapshot, walk_settings
 from .targets import TargetSet, build_targets
 from .walker import (
     DEFAULT_MAX_FILE_BYTES,
     FileEntry,
     Skipped,
     SkipReason,
+    WalkRecord,
     decode_source,
-    read_bytes,
+    read_file,
     walk,
 )
 
 log = logging.getLogger(__name__)
 
 SERIAL_BELOW = 200  # files to read; below this a process pool is not worth starting
-CHUNK = 64  # files per task: small enough to balance the cores, large enough to amortise IPC
+CHUNK = 256  # files per task: small enough to balance the cores, large enough to amortise IPC
+MIN_CHUNK = 16  # the smallest share worth a round trip to a worker
 AHEAD = 2  # chunks queued per worker process: it never waits, and little is left unbalanced
 # Files modified this close to the scan may change again within the same mtime
 # tick; their metadata is not trusted next time (git calls these "racily clean").
@@ -100,9 +123,12 @@ class ScanResult:
         self.skipped.append(item)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a worker learned about one file; ``reused`` means "same bytes as cached"."""
+class Outcome(NamedTuple):
+    """What a worker learned about one file; ``reused`` means "same bytes as cached".
+
+    Sent back as a plain tuple: pickling thousands of dataclasses per scan
+    cost more than the light files' whole matching.
+    """
 
     rel: str
     size: int
@@ -123,9 +149,12 @@ class FileScanner:
 
     def run(self, job: Job) -> Outcome:
         rel, path, size, mtime_ns, cached_digest = job
-        data = read_bytes(path, self.options.max_file_bytes)
-        if isinstance(data, SkipReason):
-            return Outcome(rel, size, mtime_ns, b"", skip=str(data))
+        found = read_file(path, self.options.max_file_bytes)
+        if isinstance(found, SkipReason):
+            return Outcome(rel, size, mtime_ns, b"", skip=str(found))
+        data, opened_mtime_ns = found
+        if mtime_ns < 0:  # the walk did not stat it
+            mtime_ns = opened_mtime_ns
         digest = content_digest(data)
         if digest == cached_digest:
             return Outcome(rel, len(data), mtime_ns, digest, reused=True, bytes_read=len(data))
@@ -150,10 +179,10 @@ def _init_worker(records: Records, options: ScanOptions) -> None:
     _worker = FileScanner(records, options)
 
 
-def _run_chunk(jobs: list[Job]) -> list[Outcome]:
+def _run_chunk(jobs: list[Job]) -> list[tuple[Any, ...]]:
     if _worker is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("scan worker used before its initializer ran")
-    return [_worker.run(job) for job in jobs]
+    return [tuple(_worker.run(job)) for job in jobs]
 
 
 def available_cpus() -> int:
@@ -169,6 +198,9 @@ def _chunks(jobs: Sequence[Job], size: int) -> Iterator[list[Job]]:
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
+    """``fork`` while this process runs one thread, else ``spawn`` (see the module docstring)."""
+    if threading.active_count() == 1 and sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
 
@@ -226,7 +258,10 @@ class Dispatcher:
         if self.pool is None:
             yield from self._in_process(self.waiting)
             return
-        pending = list(_chunks(self.waiting, CHUNK))
+        # What the walk left is shared in smaller chunks when it is little, so
+        # the main process gets a share while the pool works on its own.
+        size = max(MIN_CHUNK, min(CHUNK, len(self.waiting) // (2 * self.workers)))
+        pending = list(_chunks(self.waiting, size))
         pending.reverse()  # popped from the end: the walk's order
         self.waiting = []
         try:
@@ -289,86 +324,182 @@ def scan_tree(
             records, options.min_confidence, options.include_vendored, options.max_file_bytes
         )
     )
-    known = cache.load(key) if cache is not None else {}
+    table = cache.load(key) if cache is not None else Rows()
+    root_real = os.path.realpath(root)
+    settings = walk_settings(
+        root_real,
+        options.include,
+        options.exclude,
+        options.include_vendored,
+        options.max_file_bytes,
+    )
+    replayed = replay(cache.walk, settings) if cache is not None and len(table) else None
+    record = WalkRecord(fresh_after_ns) if cache is not None and replayed is None else None
+    known: dict[str, Row] = {}
     try:
-        for item in _walk(root, options):
-            if isinstance(item, Skipped):
-                result.skip(item)
-                continue
-            seen.add(item.rel)
-            row = known.get(item.rel)
-            if row is not None and row.mtime_ns == item.mtime_ns != 0 and row.size == item.size:
-                _take(result, item.rel, row.size, row)  # unchanged: trust the cache
-                result.cache_hits += 1
-                continue
-            digest = row.digest if row is not None else b""
-            dispatcher.add((item.rel, item.path, item.size, item.mtime_ns, digest))
+        if replayed is None or not _take_all(result, table, replayed, options.max_file_bytes):
+            known = table.mapping()
+            if replayed is None:  # with nothing to compare against, the readers stat files
+                items: Iterable[FileEntry | Skipped] = _walk(root, options, record, bool(known))
+            else:
+                items = [*replayed.skipped, *replayed.items(options.max_file_bytes)]
+            _match_metadata(result, items, known, seen, dispatcher)
         result.workers = dispatcher.workers if dispatcher.pool is not None else 0
         changed = _collect(result, dispatcher, known, progress, fresh_after_ns)
     finally:
         dispatcher.close()
     if cache is not None:
-        cache.store(key, changed, known.keys() - seen)
+        walked = cache.walk if record is None else snapshot(settings, record)
+        order = replayed.rels if replayed is not None else record.files if record else ()
+        cache.store(key, changed, known.keys() - seen, walked, order)
     result.findings.sort(key=_order)
     result.skipped.sort()
     result.elapsed = time.perf_counter() - started
     return result
 
 
-def _walk(root: Path | str, options: ScanOptions) -> Iterator[FileEntry | Skipped]:
+def _take_all(result: ScanResult, table: Rows, replayed: Replayed, max_file_bytes: int) -> bool:
+    """Every verdict from the cache at once, if no file changed; False (and nothing taken) if not.
+
+    Sizes and mtimes are compared column by column, and only rows with
+    findings or a skip are visited. A row whose mtime was too fresh to trust
+    (stored as 0) needs a content check, so it counts as a change.
+    """
+    files, too_large = replayed.within(max_file_bytes)
+    if not (
+        table.rels == files.rels
+        and table.mtimes == files.mtimes
+        and table.sizes == files.sizes
+        and 0 not in table.mtimes
+    ):
+        return False
+    for item in (*replayed.skipped, *too_large):
+        result.skip(item)
+    rels, sizes = table.rels, table.sizes
+    scanned, scanned_bytes = len(rels), sum(sizes)
+    for index, (skip, findings) in table.extras.items():
+        rel = rels[index]
+        if skip is not None:
+            result.skip(Skipped(rel, SkipReason(skip)))
+            scanned -= 1
+            scanned_bytes -= sizes[index]
+        else:
+            result.findings.extend(row_findings(rel, (0, 0, b"", None, findings)))
+    result.cache_hits += len(rels)
+    result.files_scanned += scanned
+    result.bytes_scanned += scanned_bytes
+    return True
+
+
+def _match_metadata(
+    result: ScanResult,
+    items: Iterable[FileEntry | Skipped],
+    known: dict[str, Row],
+    seen: set[str],
+    dispatcher: Dispatcher,
+) -> None:
+    """Take each unchanged file's verdict from the cache; hand every other file to a reader.
+
+    The loop every file of a warm rescan goes through, so it is kept flat:
+    a file with neither findings nor a skip only adds to two counters.
+    """
+    get, see, add, skipped = known.get, seen.add, dispatcher.add, Skipped
+    hits = scanned = scanned_bytes = 0
+    for item in items:
+        if item.__class__ is skipped:
+            result.skip(item)  # type: ignore[arg-type]
+            continue
+        path, rel, size, mtime_ns = item
+        see(rel)
+        row = get(rel)
+        if row is None:
+            add((rel, path, size, mtime_ns, b""))
+        elif row[1] != mtime_ns or row[0] != size or not mtime_ns:
+            add((rel, path, size, mtime_ns, row[2]))
+        elif row[3] is None and not row[4]:  # unchanged and clean: the usual file
+            hits += 1
+            scanned += 1
+            scanned_bytes += size
+        else:  # unchanged: trust the cache
+            hits += 1
+            _take(result, rel, size, row[3], row_findings(rel, row))
+    result.cache_hits += hits
+    result.files_scanned += scanned
+    result.bytes_scanned += scanned_bytes
+
+
+def _walk(
+    root: Path | str,
+    options: ScanOptions,
+    record: WalkRecord | None = None,
+    stat_files: bool = True,
+) -> Iterator[FileEntry | Skipped]:
     return walk(
         root,
         include=options.include,
         exclude=options.exclude,
         include_vendored=options.include_vendored,
         max_file_bytes=options.max_file_bytes,
+        record=record,
+        stat_files=stat_files,
     )
 
 
 def _collect(
     result: ScanResult,
     dispatcher: Dispatcher,
-    known: dict[str, CachedFile],
+    known: dict[str, Row],
     progress: ProgressFn | None,
     fresh_after_ns: int,
-) -> dict[str, CachedFile]:
+) -> dict[str, Row]:
     """Fold worker outcomes into the result; return the cache rows that changed."""
     total = result.files_scanned + result.files_skipped
     total += len(dispatcher.waiting) + sum(map(len, dispatcher.running.values()))
     done = result.files_scanned + result.files_skipped
     if progress is not None:
         progress(done, total)
-    changed: dict[str, CachedFile] = {}
+    changed: dict[str, Row] = {}
+    hits = read = scanned = scanned_bytes = 0
     for outcomes in dispatcher.results():
         for outcome in outcomes:
-            row = known.get(outcome.rel) if outcome.reused else None
-            entry = _entry(outcome, row, fresh_after_ns)
-            result.bytes_read += outcome.bytes_read
-            result.cache_hits += int(outcome.reused)
-            _take(result, outcome.rel, outcome.size, entry)
-            if entry.digest and entry != row:
-                changed[outcome.rel] = entry
+            rel, size, mtime_ns, digest, skip, findings, reused, bytes_read = outcome
+            if mtime_ns >= fresh_after_ns:
+                mtime_ns = 0  # just modified: stored as untrusted, checked by content next time
+            read += bytes_read
+            if reused:  # same bytes as cached: keep its verdict, refresh its metadata
+                row = known[rel]
+                hits += 1
+                skip, findings = row[3], row_findings(rel, row)
+                if (size, mtime_ns) != row[:2]:
+                    changed[rel] = (size, mtime_ns, row[2], skip, findings)
+            elif digest:
+                changed[rel] = (size, mtime_ns, digest, skip, findings)
+            if skip is not None:
+                result.skip(Skipped(rel, SkipReason(skip)))
+                continue
+            scanned += 1
+            scanned_bytes += size
+            if findings:
+                result.findings.extend(findings)
         done += len(outcomes)
         if progress is not None:
             progress(done, total)
+    result.cache_hits += hits
+    result.bytes_read += read
+    result.files_scanned += scanned
+    result.bytes_scanned += scanned_bytes
     return changed
 
 
-def _entry(outcome: Outcome, row: CachedFile | None, fresh_after_ns: int) -> CachedFile:
-    """The cache row for an outcome; a just-modified file's mtime is stored as untrusted."""
-    mtime_ns = 0 if outcome.mtime_ns >= fresh_after_ns else outcome.mtime_ns
-    if row is not None:  # same bytes as cached: keep its findings, refresh its metadata
-        return CachedFile(outcome.size, mtime_ns, row.digest, row.skip, row.findings)
-    return CachedFile(outcome.size, mtime_ns, outcome.digest, outcome.skip, outcome.findings)
-
-
-def _take(result: ScanResult, rel: str, size: int, entry: CachedFile) -> None:
-    if entry.skip is not None:
-        result.skip(Skipped(rel, SkipReason(entry.skip)))
+def _take(
+    result: ScanResult, rel: str, size: int, skip: str | None, findings: Sequence[Finding]
+) -> None:
+    if skip is not None:
+        result.skip(Skipped(rel, SkipReason(skip)))
         return
     result.files_scanned += 1
     result.bytes_scanned += size
-    result.findings.extend(entry.findings)
+    result.findings.extend(findings)
 
 
 def _order(finding: Finding) -> tuple[str, int, int, int, str, str, str]:

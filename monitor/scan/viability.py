@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .names import snake_case
-from .prefilter import LiteralSet
+from .prefilter import LiteralSet, LowerScreen
 from .reasons import CHANGE_WORDS, about_change
 
 if TYPE_CHECKING:
@@ -138,6 +138,7 @@ class Gate:
     """Built once per target set: the literal searches every file gets."""
 
     def __init__(self, targets: Iterable[ScanTarget], extra: Iterable[str] = ()) -> None:
+        targets = tuple(targets)
         hints = {hint for target in targets for hint in target.hints}
         literals = {*hints, *TIE_HINTS, *extra}
         self.literals = LiteralSet(literals)
@@ -150,6 +151,24 @@ class Gate:
             if all(s.isascii() for s in literals)
             else None
         )
+        # The same pass plus the tokens of targets that need no evidence: when it
+        # finds nothing the file is blank and no sure target's token is in it.
+        sure = {token for target in targets if always_viable(target) for token in target.tokens}
+        quiet = {*literals, *CHANGE_WORDS, *sure}
+        self._quiet = (
+            LowerScreen(quiet)
+            if self._screen is not None and all(map(str.isascii, quiet))
+            else None
+        )
+
+    def quiet(self, text: str) -> bool:
+        """True only when no target can reach medium confidence and no rule can fire.
+
+        Nothing the gate looks for and no token of an evidence-free target
+        occurs in ``text`` in any letter case. Most files end here, before
+        the token finder runs.
+        """
+        return self._quiet is not None and not self._quiet.any_in(text)
 
     def signs(self, text: str) -> FileSigns:
         lowered = text.lower()

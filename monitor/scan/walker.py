@@ -152,8 +152,12 @@ def _load_rules(path: str, strip: str, lead: str = "") -> _Rules | None:
     return _Rules(spec, strip, lead, _any_rule(spec)) if spec.patterns else None
 
 
-def _ancestor_rules(root: str) -> list[_Rules]:
-    """Ignore files of the enclosing repository when ``root`` is one of its subfolders."""
+def ancestor_rule_files(root: str) -> list[tuple[str, str]]:
+    """(path, lead) of each ignore file above ``root`` that may apply, existing or not.
+
+    When ``root`` is a subfolder of a repository, that repository's
+    ``.git/info/exclude`` and the ``.gitignore`` files between its top and ``root``.
+    """
     top = root
     while not os.path.exists(os.path.join(top, ".git")):
         parent = os.path.dirname(top)
@@ -161,16 +165,23 @@ def _ancestor_rules(root: str) -> list[_Rules]:
             top = root  # not inside a repository: only the root's own files count
             break
         top = parent
-    rules: list[_Rules] = []
-    exclude = _load_rules(os.path.join(top, ".git", "info", "exclude"), "", _lead(top, root))
-    if exclude:
-        rules.append(exclude)
+    files = [(os.path.join(top, ".git", "info", "exclude"), _lead(top, root))]
     folder = top
     while folder != root:
-        found = _load_rules(os.path.join(folder, ".gitignore"), "", _lead(folder, root))
+        files.append((os.path.join(folder, ".gitignore"), _lead(folder, root)))
+        folder = os.path.join(folder, os.path.relpath(root, folder).split(os.sep)[0])
+    return files
+
+
+def _ancestor_rules(root: str, record: WalkRecord | None = None) -> list[_Rules]:
+    """Ignore files of the enclosing repository when ``root`` is one of its subfolders."""
+    rules: list[_Rules] = []
+    for path, lead in ancestor_rule_files(root):
+        if record is not None:
+            record.check(path)
+        found = _load_rules(path, "", lead)
         if found:
             rules.append(found)
-        folder = os.path.join(folder, os.path.relpath(root, folder).split(os.sep)[0])
     return rules
 
 
@@ -195,6 +206,61 @@ def _globs(patterns: Sequence[str]) -> GitIgnoreSpec | None:
 
 # --- the walk -----------------------------------------------------------------
 
+# How a recorded walk verdict other than "a regular file" is replayed (see ``WalkRecord``).
+ITEM_LINK = "l"  # a symlink: judge its target again
+ITEM_SKIP = "s"  # a verdict that cannot change while its directory does not
+
+
+class WalkRecord:
+    """What one walk looked at and decided, so a later one can be replayed without listing.
+
+    A directory's mtime changes whenever an entry is added, removed or
+    renamed in it, so while every listed directory and every ignore file
+    keeps its metadata, the walk would see the same names and reach the
+    same verdicts; only file sizes and mtimes need a fresh ``stat``.
+    ``checks`` holds (path, size, mtime_ns, ctime_ns) of those directories and
+    ignore files (all -1 for an ignore file that was absent; the ctime catches
+    a ``chmod`` that would make one unreadable); ``files`` the rel of
+    every regular file in walk order (its size decides the rest);
+    ``others`` every other verdict as (kind, path or rel, rel or reason, is_dir).
+    Anything just modified, or a failure a replay could not reproduce,
+    leaves the record unusable (``complete`` False).
+    """
+
+    def __init__(self, untrusted_after_ns: int) -> None:
+        self.untrusted_after_ns = untrusted_after_ns
+        self.checks: list[tuple[str, int, int, int]] = []
+        self.files: list[str] = []
+        self.others: list[tuple[str, str, str, bool]] = []
+        self.complete = True
+
+    def check(self, path: str) -> None:
+        """Remember the metadata ``path`` has now (before it is read or listed)."""
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except FileNotFoundError:
+            self.checks.append((path, -1, -1, -1))
+            return
+        except OSError:
+            self.complete = False
+            return
+        if max(info.st_mtime_ns, info.st_ctime_ns) >= self.untrusted_after_ns:
+            self.complete = False  # may change again within the same timestamp tick
+        self.checks.append((path, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+
+    def add(self, entry: os.DirEntry[str], item: FileEntry | Skipped) -> None:
+        if item.__class__ is FileEntry or item.reason is SkipReason.TOO_LARGE:
+            self.files.append(item.rel)
+        elif item.reason in _SYMLINK_REASONS and _is_symlink(entry):
+            self.others.append((ITEM_LINK, entry.path, item.rel, False))
+        elif item.reason in _PASSING_REASONS:
+            self.complete = False  # a stat error: a replay could not say it again
+        else:
+            self.skip(item)  # type: ignore[arg-type]
+
+    def skip(self, item: Skipped) -> None:
+        self.others.append((ITEM_SKIP, item.rel, str(item.reason), item.is_dir))
+
 
 def walk(
     root: Path | str,
@@ -202,32 +268,47 @@ def walk(
     exclude: Sequence[str] = (),
     include_vendored: bool = False,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    record: WalkRecord | None = None,
+    stat_files: bool = True,
 ) -> Iterator[FileEntry | Skipped]:
     """Every file under ``root`` to scan, and every entry left out with its reason.
 
     ``include``/``exclude`` are gitignore-style globs relative to ``root``; a
-    non-empty ``include`` keeps only the files it matches.
+    non-empty ``include`` keeps only the files it matches. ``record``, when
+    given, is filled in for ``rewalk.replay``. Without ``stat_files`` a
+    file's type comes from its directory entry and its size and mtime are
+    left as -1: a reader that opens it anyway learns them (and whether it is
+    too large) from ``read_file``, and the walk is spared one call per file.
     """
     root_real = os.path.realpath(root)
     if not os.path.isdir(root_real):
         raise NotADirectoryError(f"not a directory: {root}")
     include_spec, exclude_spec = _globs(include), _globs(exclude)
-    base_chain = tuple(_ancestor_rules(root_real))
+    base_chain = tuple(_ancestor_rules(root_real, record))
     # (absolute dir, its rel prefix ending in "/" or "", ignore chain)
     stack: list[tuple[str, str, tuple[_Rules, ...]]] = [(root_real, "", base_chain)]
     while stack:
         folder, prefix, chain = stack.pop()
+        if record is not None:
+            record.check(folder)
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as error:
+            if record is not None:
+                record.complete = False
             yield Skipped(prefix.rstrip("/") or ".", _os_reason(error), is_dir=True)
             continue
         names = {e.name for e in entries}
         if prefix and not include_vendored and "pyvenv.cfg" in names:
-            yield Skipped(prefix.rstrip("/"), SkipReason.VENDORED, is_dir=True)
+            skipped = Skipped(prefix.rstrip("/"), SkipReason.VENDORED, is_dir=True)
+            if record is not None:
+                record.skip(skipped)
+            yield skipped
             continue
         if ".gitignore" in names:
+            if record is not None:
+                record.check(os.path.join(folder, ".gitignore"))
             found = _load_rules(os.path.join(folder, ".gitignore"), prefix)
             chain = (*chain, found) if found else chain
         subdirs: list[tuple[str, str, tuple[_Rules, ...]]] = []
@@ -235,7 +316,7 @@ def walk(
             if entry.name in VCS_DIRS:
                 continue
             rel = prefix + entry.name
-            result = _visit(entry, rel, root_real, chain, include_spec, exclude_spec)
+            result = _visit(entry, rel, root_real, chain, include_spec, exclude_spec, stat_files)
             if result is None and not include_vendored and entry.name in VENDORED_DIRS:
                 result = Skipped(rel, SkipReason.VENDORED, is_dir=True)
             if result is None:
@@ -243,6 +324,8 @@ def walk(
                 continue
             if result.__class__ is FileEntry:
                 result = _file_gate(result, entry.name, include_vendored, max_file_bytes)
+            if record is not None:
+                record.add(entry, result)
             yield result
         stack.extend(subdirs)
 
@@ -254,25 +337,36 @@ def _visit(
     chain: Sequence[_Rules],
     include_spec: GitIgnoreSpec | None,
     exclude_spec: GitIgnoreSpec | None,
+    stat_files: bool = True,
 ) -> FileEntry | Skipped | None:
     """The verdict on one directory entry; None means "descend into this directory"."""
+    info: os.stat_result | None = None
     try:
         if entry.is_symlink():
-            return Skipped(rel, _symlink_reason(entry.path, rel, root_real))
-        info = None if entry.is_dir(follow_symlinks=False) else entry.stat(follow_symlinks=False)
+            return Skipped(rel, symlink_reason(entry.path, rel, root_real))
+        is_dir = entry.is_dir(follow_symlinks=False)
+        if is_dir:
+            regular = False
+        elif stat_files:
+            info = entry.stat(follow_symlinks=False)
+            regular = stat.S_ISREG(info.st_mode)
+        else:
+            regular = entry.is_file(follow_symlinks=False)
     except OSError as error:
         return Skipped(rel, _os_reason(error))
-    probe = rel if info is not None else rel + "/"
+    probe = rel + "/" if is_dir else rel
     if _ignored(chain, probe):
-        return Skipped(rel, SkipReason.GITIGNORED, is_dir=info is None)
+        return Skipped(rel, SkipReason.GITIGNORED, is_dir=is_dir)
     if exclude_spec is not None and exclude_spec.match_file(probe):
-        return Skipped(rel, SkipReason.EXCLUDED, is_dir=info is None)
-    if info is None:
+        return Skipped(rel, SkipReason.EXCLUDED, is_dir=is_dir)
+    if is_dir:
         return None
-    if not stat.S_ISREG(info.st_mode):
+    if not regular:
         return Skipped(rel, SkipReason.NOT_REGULAR)
     if include_spec is not None and not include_spec.match_file(rel):
         return Skipped(rel, SkipReason.NOT_INCLUDED)
+    if info is None:
+        return FileEntry(entry.path, rel, -1, -1)
     return FileEntry(entry.path, rel, info.st_size, info.st_mtime_ns)
 
 
@@ -298,7 +392,7 @@ def _maybe_binary(suffix: str) -> bool:
     return language_for("file." + suffix) is None
 
 
-def _symlink_reason(path: str, rel: str, root_real: str) -> SkipReason:
+def symlink_reason(path: str, rel: str, root_real: str) -> SkipReason:
     try:
         target = os.path.realpath(path, strict=True)
     except OSError as error:
@@ -309,6 +403,25 @@ def _symlink_reason(path: str, rel: str, root_real: str) -> SkipReason:
     if os.path.isdir(target) and (link_dir == target or link_dir.startswith(target + os.sep)):
         return SkipReason.SYMLINK_LOOP  # following it would walk an ancestor again
     return SkipReason.SYMLINK_INSIDE
+
+
+_SYMLINK_REASONS = frozenset(
+    {
+        SkipReason.SYMLINK_OUTSIDE,
+        SkipReason.SYMLINK_LOOP,
+        SkipReason.SYMLINK_INSIDE,
+        SkipReason.BROKEN_SYMLINK,
+    }
+)
+# Verdicts a stat error gives: they may not hold next time, so a walk with one is not replayed.
+_PASSING_REASONS = frozenset({SkipReason.UNREADABLE, SkipReason.VANISHED, SkipReason.SYMLINK_LOOP})
+
+
+def _is_symlink(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 def _os_reason(error: OSError) -> SkipReason:
@@ -332,6 +445,14 @@ _OPEN_FLAGS = (
 
 def read_bytes(path: str, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes | SkipReason:
     """The file's bytes, or why it cannot be read; never raises for a file-level problem."""
+    found = read_file(path, max_file_bytes)
+    return found if isinstance(found, SkipReason) else found[0]
+
+
+def read_file(
+    path: str, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> tuple[bytes, int] | SkipReason:
+    """``read_bytes`` plus the mtime of the open file, for a walk that did not stat it."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as error:
@@ -340,12 +461,14 @@ def read_bytes(path: str, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return SkipReason.NOT_REGULAR
+        if info.st_size > max_file_bytes:
+            return SkipReason.TOO_LARGE  # no need to read what will not be scanned
         data = _read_all(fd, info.st_size, max_file_bytes + 1)
     except OSError as error:
         return _os_reason(error)
     finally:
         os.close(fd)
-    return SkipReason.TOO_LARGE if len(data) > max_file_bytes else data
+    return SkipReason.TOO_LARGE if len(data) > max_file_bytes else (data, info.st_mtime_ns)
 
 
 def _read_all(fd: int, size: int, limit: int) -> bytes:

@@ -13,9 +13,9 @@ import random
 import pytest
 
 from monitor.domain import Action, DeprecationRecord, Kind, Origin
-from monitor.scan import prefilter
+from monitor.scan import prefilter, scan_text
 from monitor.scan.names import snake_case
-from monitor.scan.prefilter import LiteralSet, TokenFinder
+from monitor.scan.prefilter import LiteralSet, LowerScreen, TokenFinder
 from monitor.scan.reasons import about_change
 from monitor.scan.targets import ScanTarget, TargetSet, build_targets
 from monitor.scan.viability import CHANGE_REACH, MAX_OCCURRENCES, TIE_HINTS
@@ -241,3 +241,72 @@ def test_token_finder_matches_whole_words_only(
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert finder.find(text) == _naive_tokens(tokens, text), text
         assert bool(finder.find(text, first_only=True)) == bool(_naive_tokens(tokens, text))
+
+
+# --- the quiet screen: most files end here ------------------------------------------
+
+
+@pytest.mark.parametrize("accelerated", [True, False])
+def test_lower_screen_agrees_with_plain_substring_tests(
+    accelerated: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not accelerated:
+        monkeypatch.setattr(prefilter, "ahocorasick_rs", None)
+    literals = ["LineItem", "/v2/", "deprecat", "e.164", "window"]
+    screen = LowerScreen(literals)
+    rng = random.Random(17)
+    pieces = ["LINEITEM", "lineItem", "Line", "Item", "/V2/", "/v2", "/", "Deprecat", "E.164"]
+    pieces += ["WINDOW", "wind", "ow", "İ", "K", "ſ", "é", "\ud800", " ", "\n"]
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        expected = any(literal.lower() in text.lower() for literal in literals)
+        assert screen.any_in(text) == expected, text
+    with pytest.raises(ValueError, match="ASCII"):
+        LowerScreen(["naïve"])
+
+
+SCREEN_PIECES = [
+    "unit", "quantity", "asap", "currency", "rrc", "upc", "LineItem", "line_item", "WINDOW",
+    "window", "Deprecated", "removal", "instead", "INSTACART", "instacart", "/v2/", "/idp/v1",
+    "/v2/fulfillment/stores", "/stores", "/STORES", "special_instructions", "Bearer",
+    "client_secret", "İ", "K", "ſ", "é", " ", "\n", "(", ")", '"', "'", "=", ":", "{", "}",
+    "# ", "x = ", "GET ", "fetch(", "order", "special", "instructions",
+]  # fmt: skip
+LANGUAGE_FILES = ["a.py", "a.go", "a.js", "a.java", "a.yaml", "a.json", "a.sh", "README.md"]
+
+
+def test_a_quiet_file_never_has_a_finding() -> None:
+    """The screen may let a file through needlessly, but must never stop one with findings."""
+    rng = random.Random(23)
+    passed = stopped = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(SCREEN_PIECES) for _ in range(rng.randint(1, 24)))
+        path = rng.choice(LANGUAGE_FILES)
+        if TARGETS.gate.quiet(text):
+            stopped += 1
+            assert scan_text(path, text, TARGETS) == [], (path, text)
+            assert scan_text(path, text, TARGETS, "high") == []
+        else:
+            passed += 1
+    assert stopped > 50 and passed > 50  # both sides of the screen were exercised
+
+
+def test_the_quiet_screen_stays_out_of_low_confidence_scans() -> None:
+    text = 'payload = {"unit": "kg", "quantity": 2}\n'
+    assert TARGETS.gate.quiet(text)
+    assert scan_text("a.py", text, TARGETS) == []
+    low = scan_text("a.py", text, TARGETS, "low")
+    assert low, "common words alone are low-confidence findings"
+    assert {f.confidence for f in low} == {"low"}
+
+
+def test_the_quiet_screen_sees_evidence_in_any_case() -> None:
+    for text in (
+        "unit = 1  # DEPRECATED\n",
+        "quantity = 2  # see INSTACART docs\n",
+        "requests.get(BASE + '/STORES')\n",
+        "special_instructions = ''\n",
+        "order = LINE_ITEM\n",
+    ):
+        assert not TARGETS.gate.quiet(text), text
+    assert TARGETS.gate.quiet("unit = quantity * price\n")
