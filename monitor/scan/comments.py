@@ -10,8 +10,11 @@ comments for mention detection.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from re import _parser  # Python 3.11+; only parse() and getwidth() are used
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +29,10 @@ class LexSpec:
     docstrings: bool = False  # a bare triple-quoted statement is documentation
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A string or comment span; a named tuple because files hold thousands of them
+    and a frozen dataclass costs several times more to build."""
+
     kind: str  # "string" | "comment"
     start: int
     end: int
@@ -65,12 +70,60 @@ def _master(spec: LexSpec) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.DOTALL | re.MULTILINE)
 
 
+@lru_cache(maxsize=32)
+def _starts(spec: LexSpec) -> tuple[re.Pattern[str], int] | None:
+    """Characters every token holds within its first few, and how far before them
+    a token may begin (a string prefix); None when a comment marker is not literal.
+
+    Searching for these and trying the master regex only there finds the same
+    tokens as ``finditer`` without it attempting a match at every position.
+    """
+    try:
+        prefix = _parser.parse(spec.string_prefix).getwidth()[1] if spec.string_prefix else 0
+        firsts = []
+        for fragment in (*spec.line_comments, *(opener for opener, _ in spec.block_comments)):
+            op, value = _parser.parse(fragment).data[0]
+            if op is not _parser.LITERAL:
+                return None
+            firsts.append(chr(value))
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return None
+    if prefix > 8:
+        return None
+    firsts += ['"', "'"] if spec.single_quotes or spec.triple_quotes else ['"']
+    if spec.backticks:
+        firsts.append("`")
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(set(firsts))) + "]"), prefix
+
+
+def _tokens(text: str, spec: LexSpec) -> Iterator[re.Match[str]]:
+    """``_master(spec).finditer(text)``, trying only where a token can begin."""
+    master = _master(spec)
+    plan = _starts(spec)
+    if plan is None:
+        yield from master.finditer(text)
+        return
+    starts, back = plan
+    search, match = starts.search, master.match
+    pos = 0
+    while (hint := search(text, pos)) is not None:
+        first = hint.start()
+        # A token starting before ``first`` would hold a start character before it.
+        for start in range(max(pos, first - back), first + 1):
+            if (m := match(text, start)) is not None:
+                yield m
+                pos = m.end()  # tokens are never empty
+                break
+        else:
+            pos = first + 1
+
+
 def lex(text: str, spec: LexSpec) -> Lexed:
     strings: list[Token] = []
     comments: list[Token] = []
     pieces: list[str] = []
     last = 0
-    for m in _master(spec).finditer(text):
+    for m in _tokens(text, spec):
         start, end = m.span()
         # The last group to close names the alternative that matched (see _master).
         kind = m.lastgroup

@@ -8,6 +8,7 @@ outwards; Python classes and YAML mappings are found by indentation.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -230,9 +231,58 @@ def _arrow_params(code: str, index: int) -> bool:
     return False
 
 
-def enclosing(code: str, offset: int, levels: int = 4, limit: int = 6000) -> list[Scope]:
-    """Named scopes around ``offset``, innermost first (weak wrappers skipped)."""
-    return _named(code, _open_before(code, offset, max(0, offset - limit)), levels)
+class BracketIndex:
+    """Which brackets are open at any offset of one text, from a single pass.
+
+    Matching any closer to the nearest open opener (kinds are not checked, and
+    a closer with nothing open is ignored) gives the same open brackets as
+    walking back from the offset, so a lookup just follows the stack links.
+    """
+
+    def __init__(self, code: str) -> None:
+        positions = [m.start() for m in _BRACKET.finditer(code)]
+        top_after = [-1] * len(positions)  # stack top (an index here) after each bracket
+        below = [-1] * len(positions)  # for an opener: the stack top under it
+        top = -1
+        for index, position in enumerate(positions):
+            if code[position] in "([{":
+                below[index] = top
+                top = index
+            elif top != -1:
+                top = below[top]
+            top_after[index] = top
+        self.positions, self.top_after, self.below = positions, top_after, below
+
+    def open_before(self, offset: int, start: int) -> Iterator[int]:
+        """Brackets opened in ``[start, offset)`` and still open at ``offset``, innermost first."""
+        count = bisect_left(self.positions, offset)
+        top = self.top_after[count - 1] if count else -1
+        while top != -1 and self.positions[top] >= start:
+            yield self.positions[top]
+            top = self.below[top]
+
+
+def enclosing(
+    code: str,
+    offset: int,
+    levels: int = 4,
+    limit: int = 6000,
+    memo: dict[int, Scope | None] | None = None,
+    brackets: BracketIndex | None = None,
+) -> list[Scope]:
+    """Named scopes around ``offset``, innermost first (weak wrappers skipped).
+
+    ``memo`` keeps each bracket's name across calls on the same ``code``: the
+    fields of one object all ask about the same few brackets. ``brackets``,
+    built once for ``code``, replaces the walk back over up to ``limit`` characters.
+    """
+    start = max(0, offset - limit)
+    openers = (
+        _open_before(code, offset, start)
+        if brackets is None
+        else brackets.open_before(offset, start)
+    )
+    return _named(code, openers, levels, {} if memo is None else memo)
 
 
 def _open_before(code: str, offset: int, start: int) -> Iterator[int]:
@@ -247,10 +297,15 @@ def _open_before(code: str, offset: int, start: int) -> Iterator[int]:
             yield m.start()
 
 
-def _named(code: str, openers: Iterable[int], levels: int) -> list[Scope]:
+def _named(
+    code: str, openers: Iterable[int], levels: int, memo: dict[int, Scope | None]
+) -> list[Scope]:
     scopes: list[Scope] = []
     for index in openers:
-        scope = _name_opener(code, index, code[index])
+        if index in memo:
+            scope = memo[index]
+        else:
+            scope = memo[index] = _name_opener(code, index, code[index])
         if scope is None:
             continue
         if scope.kind == "block":
@@ -268,6 +323,8 @@ def _named(code: str, openers: Iterable[int], levels: int) -> list[Scope]:
 
 
 _INDENT = re.compile(r"^([ \t]*)(\S.*)$")
+_PY_CLASS = re.compile(r"class\s+(\w+)")
+_PY_DEF = re.compile(r"(?:async\s+)?def\s")
 
 
 def python_scope(code: str, offset: int) -> Scope | None:
@@ -289,9 +346,9 @@ def python_scope(code: str, offset: int) -> Scope | None:
             continue
         indent = level
         head = m.group(2)
-        if (c := re.match(r"class\s+(\w+)", head)) is not None:
+        if (c := _PY_CLASS.match(head)) is not None:
             return Scope("class", c.group(1))
-        if re.match(r"(?:async\s+)?def\s", head):
+        if _PY_DEF.match(head):
             return Scope("function", None)
     return None
 

@@ -8,6 +8,7 @@ from .filectx import FileContext, Hit
 from .findings import Category, Finding, with_fingerprints
 from .languages import PROFILES, language_for
 from .mentions import mention_hits
+from .methods import Lines
 from .reasons import at_least
 from .rules import mask_secrets, rule_hits
 from .suppress import directives, is_suppressed
@@ -52,7 +53,9 @@ def scan_text(
 
 def _finish(ctx: FileContext, hits: list[Hit], min_confidence: str) -> list[Finding]:
     lines = ctx.lines
-    raw_lines = ctx.text.split("\n")
+    # The code view keeps every newline where the text has it, so its line
+    # offsets cut the raw text too (no split of the whole file).
+    raw = Lines(ctx.text, lines.starts)
     table = directives(ctx.text)
     # One finding per line, item and category: two syntaxes binding the same
     # field on one line (an annotation and its property) are one use.
@@ -74,7 +77,7 @@ def _finish(ctx: FileContext, hits: list[Hit], min_confidence: str) -> list[Find
             continue
         line_start = lines.starts[index]
         end_index = lines.index(max(hit.start, hit.end - 1))
-        end_column = hit.end - line_start + 1 if end_index == index else len(raw_lines[index]) + 1
+        end_column = hit.end - line_start + 1 if end_index == index else len(raw.line(index)) + 1
         findings.append(
             Finding(
                 path=ctx.path,
@@ -87,12 +90,15 @@ def _finish(ctx: FileContext, hits: list[Hit], min_confidence: str) -> list[Find
                 category=hit.category,
                 confidence=hit.confidence,
                 reason=hit.reason,
-                snippet=mask_secrets(raw_lines[index].strip())[:300],
+                snippet=mask_secrets(raw.line(index).strip())[:300],
                 suppressed=is_suppressed(table, index + 1, hit.item, hit.deprecation_id, hit.kind),
             )
         )
     return with_fingerprints(findings)
 
 
+_RANKS = {"high": 3, "medium": 2, "low": 1}
+
+
 def _rank(hit: Hit) -> int:
-    return {"high": 3, "medium": 2, "low": 1}[hit.confidence]
+    return _RANKS[hit.confidence]

@@ -123,6 +123,8 @@ def _field_pattern_hits(
         for variant in target.name_variants:
             by_name.setdefault(variant, []).append(target)
     for pattern in patterns:
+        if not pattern.may_match(ctx.code):
+            continue
         names = list(by_name) if pattern.camel else list(exact)
         regex = _compiled(targets.cache, pattern, names)
         for m in regex.finditer(ctx.code):

@@ -7,13 +7,39 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .comments import Lexed, lex, whole_text_as_comment
-from .context import Scope, enclosing, python_scope, yaml_parents
+from .context import BracketIndex, Scope, enclosing, python_scope, yaml_parents
 from .methods import Lines
-from .paths import Candidate, code_constants, string_chains, word_candidates, word_constants
+from .paths import (
+    Candidate,
+    Chain,
+    chain_plans,
+    code_constants,
+    evaluate_chains,
+    word_candidates,
+    word_constants,
+)
 from .profile import Profile
 
 # Signs that a file talks to Instacart: a host, a Connect/IDP path, or a name.
 _TIE = re.compile(r"(?i)instacart(?!plus)|/v2/fulfillment\b|/idp/v1/|/v2/oauth/token")
+
+
+def _tie_start(code: str) -> int | None:
+    """Where a ``_TIE`` match could first begin, found with plain substring searches;
+    None when none can. Each literal below is a piece of one alternative that no
+    other character folds to under ``(?i)`` (``ſ`` aside, handled), so the regex
+    itself still decides, only from later on."""
+    folded = code.lower()
+    if len(folded) != len(code):
+        return 0  # lower-casing moved offsets: let the regex scan it all
+    if "\u017f" in folded:
+        folded = folded.replace("\u017f", "s")
+    found = [
+        at + back
+        for word, back in (("nstacart", -1), ("/v2/", 0), ("dp/v1/", -2))
+        if (at := folded.find(word)) != -1
+    ]
+    return max(0, min(found)) if found else None
 
 
 @dataclass(slots=True)
@@ -36,6 +62,10 @@ class FileContext:
     text: str
     profile: Profile
     lexed: Lexed = field(init=False)
+    # Per-file memos of the context lookups (see ``scopes``).
+    _scopes: dict[int, tuple[Scope, ...]] = field(init=False, default_factory=dict, repr=False)
+    _openers: dict[int, Scope | None] = field(init=False, default_factory=dict, repr=False)
+    _python_scopes: dict[int, Scope | None] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         lex_spec = self.profile.lex
@@ -54,13 +84,23 @@ class FileContext:
     @cached_property
     def tied(self) -> bool:
         """Whether the code (not just its comments) talks to Instacart."""
-        return bool(_TIE.search(self.code))
+        start = _tie_start(self.code)
+        return start is not None and _TIE.search(self.code, start) is not None
+
+    @cached_property
+    def brackets(self) -> BracketIndex:
+        return BracketIndex(self.code)
+
+    @cached_property
+    def chains(self) -> list[Chain]:
+        """String joins, found once and evaluated for each constants pass."""
+        return chain_plans(self.lexed, self.profile.implicit_concat)
 
     @cached_property
     def constants(self) -> dict[str, str]:
         if self.profile.candidates == "words":
             return word_constants(self.code)
-        return code_constants(self.lexed, self.profile.implicit_concat)
+        return code_constants(self.lexed, self.profile.implicit_concat, self.chains)
 
     @cached_property
     def candidates(self) -> list[Candidate]:
@@ -68,15 +108,25 @@ class FileContext:
             return []
         if self.profile.candidates == "words":
             return word_candidates(self.lexed, self.constants)
-        return string_chains(self.lexed, self.constants, self.profile.implicit_concat)
+        return evaluate_chains(self.chains, self.constants)
 
     def scopes(self, offset: int) -> list[Scope]:
-        """Enclosing named scopes, innermost first."""
+        """Enclosing named scopes, innermost first (a fresh list each call)."""
+        found = self._scopes.get(offset)
+        if found is None:
+            found = self._scopes[offset] = tuple(self._find_scopes(offset))
+        return list(found)
+
+    def _find_scopes(self, offset: int) -> list[Scope]:
         if self.profile.context == "yaml":
             return yaml_parents(self.code, offset)
-        scopes = enclosing(self.code, offset)
+        scopes = enclosing(self.code, offset, memo=self._openers, brackets=self.brackets)
         if self.profile.context == "python" and not any(s.kind == "class" for s in scopes):
-            outer = python_scope(self.code, offset)
+            line_start = self.code.rfind("\n", 0, offset) + 1
+            if line_start in self._python_scopes:
+                outer = self._python_scopes[line_start]
+            else:  # depends on the line only, and fields of one model share it
+                outer = self._python_scopes[line_start] = python_scope(self.code, offset)
             if outer is not None:
                 scopes.append(outer)
         return scopes

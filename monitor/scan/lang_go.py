@@ -11,7 +11,7 @@ LEX = LexSpec(
     single_quotes=False,  # runes
     backticks=True,  # raw strings, where struct tags live
 )
-JSON_TAG = FieldPattern("tag", r"""\bjson:"(?P<name>{names})(?:,[^"]*)?\"""")
+JSON_TAG = FieldPattern("tag", r"""\bjson:"(?P<name>{names})(?:,[^"]*)?\"""", requires=('json:"',))
 # A struct literal key (``Quantity: 2``) spells the Go field, not the JSON name;
 # the engine only looks for it when the same file tags that field.
 STRUCT_LITERAL_KEY = FieldPattern("struct_key", r"(?<![\w.])(?P<name>{names})\s*:(?!=)")

@@ -15,6 +15,7 @@ ANNOTATION = FieldPattern(
     "annotation",
     r"""@(?:\w+:)?(?:JsonProperty|SerializedName|SerialName|JsonAlias|Json)\(\s*"""
     r"""(?:(?:value|name)\s*=\s*)?"(?P<name>{names})\"""",
+    requires=("@",),
 )
 # Jackson binds unannotated fields by name (camelCase with a snake_case strategy).
 JAVA_FIELD = FieldPattern(
@@ -22,10 +23,15 @@ JAVA_FIELD = FieldPattern(
     r"\b(?:private|protected|public)\s+(?:(?:final|static|transient|volatile)\s+)*"
     r"[\w.]+(?:<[^;=(){}]*>)?(?:\[\])?\s+(?P<name>{names})\s*[;=]",
     camel=True,
+    requires=("private", "protected", "public"),
     needs_class=True,
 )
 KOTLIN_PROPERTY = FieldPattern(
-    "property", r"\b(?:val|var)\s+(?P<name>{names})\s*:", camel=True, needs_class=True
+    "property",
+    r"\b(?:val|var)\s+(?P<name>{names})\s*:",
+    camel=True,
+    needs_class=True,
+    requires=("val", "var"),
 )
 KOTLIN_NAMED_ARG = FieldPattern("named_arg", r"[(,]\s*(?P<name>{names})\s*=(?![=>])", camel=True)
 KOTLIN_PAIR = FieldPattern("pair", r"""(?P<q>")(?P<name>{names})"\s+to\b""")

@@ -18,6 +18,7 @@ KWARG = FieldPattern("kwarg", r"[(,]\s*(?P<name>{names})\s*=(?!=)")
 ALIAS = FieldPattern(
     "alias",
     r"""\b(?:alias|serialization_alias|validation_alias)\s*=\s*(?P<q>["'])(?P<name>{names})(?P=q)""",
+    requires=("alias",),
 )
 
 PROFILE = Profile(

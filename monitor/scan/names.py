@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Field names that are ordinary enough to appear in unrelated code even though
 # they contain an underscore.
@@ -103,12 +104,14 @@ def strip_suffixes(normalised: str) -> str:
     return normalised
 
 
+@lru_cache(maxsize=8192)  # pure, and asked again for every field under the same key
 def names_owner(name: str, owner: str) -> bool:
     """Whether a class, key or call name refers to ``owner`` (``line_items`` -> LineItem)."""
     n, o = strip_suffixes(norm(name)), norm(owner)
     return n in (o, o + "s", o + "list") or n.endswith((o, o + "s"))
 
 
+@lru_cache(maxsize=8192)
 def names_replacement(name: str, replacements: tuple[str, ...]) -> bool:
     """Whether a name refers to the replacement.
 

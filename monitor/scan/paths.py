@@ -29,6 +29,7 @@ _SCHEME_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
 _LEFT_IDENT = re.compile(rf"(?P<name>{_NAME})(?P<call>\(\))?\s*\+\s*$")
 _RIGHT_IDENT = re.compile(rf"\s*\+\s*(?P<name>{_NAME})(?P<call>\(\))?")
 _PLUS = re.compile(r"\s*\+\s*")
+_GAP = re.compile(r"\s*")
 _FORMAT_CALL = re.compile(r"(?:\bSprintf|\bErrorf|\bformat|\bformatted|String\.format)\s*\(\s*$")
 _WRAPPERS = re.compile(
     r"(?:(?:fmt\.Sprintf|String\.format|URI\.create|URI|new\s+URL|url\.Parse|Uri\.parse|"
@@ -108,11 +109,105 @@ def _format_args(code: str, token: Token) -> list[str]:
 
 def _may_build_path(code: str, token: Token, implicit_concat: bool) -> bool:
     """Cheap test before any regex work: holds a slash, is joined, or is assigned."""
-    if "/" in code[token.body_start : token.body_end]:
+    if code.find("/", token.body_start, token.body_end) != -1:
         return True
     before = code[max(0, token.start - 24) : token.start].rstrip()[-1:]
     after = code[token.end : token.end + 24].lstrip()[:1]
     return before in ("+", "=") or after == "+" or (implicit_concat and after in ("'", '"'))
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """How one candidate is put together; only the constant lookups vary between passes.
+
+    ``parts`` holds ``(name, None, ())`` for an identifier to look up, or
+    ``(None, body, args)`` for a literal body to interpolate.
+    """
+
+    start: int
+    end: int
+    chain_start: int
+    chain_end: int
+    assigned: str | None
+    parts: tuple[tuple[str | None, str | None, tuple[str, ...]], ...]
+
+
+def chain_plans(lexed: Lexed, implicit_concat: bool) -> list[Chain]:
+    """Join literals and identifiers linked by ``+`` (or adjacency) into chains.
+
+    The joins do not depend on what constants hold, so they are found once per
+    file and then evaluated for each constants pass.
+    """
+    code = lexed.code
+    strings = lexed.strings
+    by_start = {t.start: i for i, t in enumerate(strings)}
+    consumed: set[int] = set()
+    result: list[Chain] = []
+    for index, token in enumerate(strings):
+        if index in consumed or not _may_build_path(code, token, implicit_concat):
+            continue
+        parts: list[tuple[str | None, str | None, tuple[str, ...]]] = []
+        chain_start = token.start
+        line_start = code.rfind("\n", 0, token.start) + 1
+        left = _LEFT_IDENT.search(code, line_start, token.start)
+        if left is not None and not left["name"][0].isdigit():
+            parts.append((left["name"], None, ()))
+            chain_start = left.start()
+        parts.append(
+            (None, code[token.body_start : token.body_end], tuple(_format_args(code, token)))
+        )
+        end = token.end
+        current = index
+        while True:
+            plus = _PLUS.match(code, end)
+            if plus is not None and plus.end() in by_start:
+                current = by_start[plus.end()]
+            elif (
+                implicit_concat
+                and (gap := _GAP.match(code, end)) is not None
+                and (gap.end() in by_start and gap.end() != end)
+            ):
+                current = by_start[gap.end()]
+            elif (right := _RIGHT_IDENT.match(code, end)) is not None:
+                parts.append((right["name"], None, ()))
+                end = right.end()
+                continue
+            else:
+                break
+            consumed.add(current)
+            nxt = strings[current]
+            parts.append((None, code[nxt.body_start : nxt.body_end], ()))
+            end = nxt.end
+        assigned = _assigned_name(code, chain_start)
+        result.append(Chain(token.start, token.end, chain_start, end, assigned, tuple(parts)))
+    return result
+
+
+def _evaluate(chain: Chain, constants: dict[str, str]) -> str:
+    return "".join(
+        (lookup(name, constants) or PH)
+        if name is not None
+        else interpolate(body or "", constants, args)
+        for name, body, args in chain.parts
+    )
+
+
+def evaluate_chains(
+    chains: Sequence[Chain], constants: dict[str, str], learn: bool = False
+) -> list[Candidate]:
+    """Candidates from chains; with ``learn``, each assigned value joins ``constants``
+    as soon as it is rebuilt, so later definitions can build on earlier ones."""
+    result: list[Candidate] = []
+    for chain in chains:
+        value = _evaluate(chain, constants)
+        if learn and chain.assigned:
+            constants[chain.assigned] = value
+        result.append(
+            Candidate(
+                value, chain.start, chain.end, chain.assigned, chain.chain_start, chain.chain_end
+            )
+        )
+    return result
 
 
 def string_chains(
@@ -123,54 +218,7 @@ def string_chains(
     With ``learn``, each assigned value is added to ``constants`` as soon as it
     is rebuilt, so later definitions can build on earlier ones.
     """
-    code = lexed.code
-    strings = lexed.strings
-    by_start = {t.start: i for i, t in enumerate(strings)}
-    consumed: set[int] = set()
-    result: list[Candidate] = []
-    for index, token in enumerate(strings):
-        if index in consumed or not _may_build_path(code, token, implicit_concat):
-            continue
-        parts: list[str] = []
-        chain_start = token.start
-        line_start = code.rfind("\n", 0, token.start) + 1
-        left = _LEFT_IDENT.search(code, line_start, token.start)
-        if left is not None and not left["name"][0].isdigit():
-            parts.append(lookup(left["name"], constants) or PH)
-            chain_start = left.start()
-        parts.append(
-            interpolate(
-                code[token.body_start : token.body_end], constants, _format_args(code, token)
-            )
-        )
-        end = token.end
-        current = index
-        while True:
-            plus = _PLUS.match(code, end)
-            if plus is not None and plus.end() in by_start:
-                current = by_start[plus.end()]
-            elif (
-                implicit_concat
-                and (gap := re.match(r"\s*", code[end:])) is not None
-                and (end + gap.end() in by_start and end + gap.end() != end)
-            ):
-                current = by_start[end + gap.end()]
-            elif (right := _RIGHT_IDENT.match(code, end)) is not None:
-                parts.append(lookup(right["name"], constants) or PH)
-                end = right.end()
-                continue
-            else:
-                break
-            consumed.add(current)
-            nxt = strings[current]
-            parts.append(interpolate(code[nxt.body_start : nxt.body_end], constants))
-            end = nxt.end
-        value = "".join(parts)
-        assigned = _assigned_name(code, chain_start)
-        if learn and assigned:
-            constants[assigned] = value
-        result.append(Candidate(value, token.start, token.end, assigned, chain_start, end))
-    return result
+    return evaluate_chains(chain_plans(lexed, implicit_concat), constants, learn)
 
 
 def _assigned_name(code: str, chain_start: int) -> str | None:
@@ -249,11 +297,15 @@ def word_constants(text: str) -> dict[str, str]:
     return constants
 
 
-def code_constants(lexed: Lexed, implicit_concat: bool) -> dict[str, str]:
+def code_constants(
+    lexed: Lexed, implicit_concat: bool, chains: Sequence[Chain] | None = None
+) -> dict[str, str]:
     """Same-file string constants, resolved in two passes so order does not matter."""
+    if chains is None:
+        chains = chain_plans(lexed, implicit_concat)
     constants: dict[str, str] = {}
     for _ in range(2):  # the second pass resolves names used before their definition
-        string_chains(lexed, constants, implicit_concat, learn=True)
+        evaluate_chains(chains, constants, learn=True)
     return constants
 
 

@@ -15,6 +15,12 @@ class FieldPattern:
     template: str
     camel: bool = False  # also accept the camelCase spelling of the name
     needs_class: bool = False  # only inside a class/struct/model body
+    # Literal words one of which every match holds (case as written); when the
+    # file has none, the regex is not run. Empty: no such shortcut.
+    requires: tuple[str, ...] = ()
+
+    def may_match(self, code: str) -> bool:
+        return not self.requires or any(word in code for word in self.requires)
 
 
 QUOTED_KEY = FieldPattern("key", r"""(?P<q>["'])(?P<name>{names})(?P=q)\s*(?::(?![:=])|=>)""")
