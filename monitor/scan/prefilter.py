@@ -113,9 +113,14 @@ class LowerScreen:
         if not all(s.isascii() for s in lowered):
             raise ValueError("LowerScreen takes ASCII literals only")
         self.literals = tuple(s.encode("ascii") for s in lowered)
+        # Only presence is asked, and any match kind finds one if there is one;
+        # a leftmost kind lets the automaton skip ahead with a SIMD prefilter
+        # (about three times faster here than the standard kind's DFA walk).
         self._automaton = (
             ahocorasick_rs.BytesAhoCorasick(
-                self.literals, implementation=ahocorasick_rs.Implementation.DFA
+                self.literals,
+                matchkind=ahocorasick_rs.MatchKind.LeftmostFirst,
+                implementation=ahocorasick_rs.Implementation.DFA,
             )
             if ahocorasick_rs is not None and self.literals
             else None
@@ -123,7 +128,17 @@ class LowerScreen:
 
     def any_in(self, text: str) -> bool:
         """Whether ``text.lower()`` holds at least one of the literals."""
-        data = text.lower().encode("utf-8", "surrogatepass")
+        return self._any_in_lowered(text.lower().encode("utf-8", "surrogatepass"))
+
+    def any_in_ascii(self, data: bytes) -> bool:
+        """``any_in`` for ASCII bytes, without decoding them first.
+
+        Only for ASCII: there ``bytes.lower`` is ``str.lower``. Outside it a
+        character such as the Kelvin sign lower-cases to an ASCII letter.
+        """
+        return self._any_in_lowered(data.lower())
+
+    def _any_in_lowered(self, data: bytes) -> bool:
         if self._automaton is None:
             return any(s in data for s in self.literals)
         return bool(self._automaton.find_matches_as_indexes(data))

@@ -170,6 +170,14 @@ class Gate:
         """
         return self._quiet is not None and not self._quiet.any_in(text)
 
+    def quiet_bytes(self, data: bytes) -> bool:
+        """``quiet`` asked of a file's bytes, sparing the decode most files need no more.
+
+        Answers only for ASCII bytes (their text is the same characters);
+        False for anything else means "not proven quiet": decode and ask ``quiet``.
+        """
+        return self._quiet is not None and data.isascii() and not self._quiet.any_in_ascii(data)
+
     def signs(self, text: str) -> FileSigns:
         lowered = text.lower()
         if self._screen is not None and not self._screen.any_in(lowered):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import AnyStr, NamedTuple
 
 from pathspec import GitIgnoreSpec
 
@@ -512,19 +512,35 @@ def decode_source(data: bytes, include_vendored: bool = False) -> str | SkipReas
         text = data.decode(encoding or "utf-8")
     except UnicodeDecodeError:
         return SkipReason.NON_UTF8
+    return _shape_reason(text, "\n", include_vendored) or text
+
+
+def ascii_source_reason(data: bytes, include_vendored: bool = False) -> SkipReason | None:
+    """``decode_source``'s verdict on ASCII bytes (None: source), without decoding them.
+
+    ASCII bytes carry no byte-order mark and are valid UTF-8 with one
+    character per byte, so every check can run on the bytes as they are.
+    """
+    if b"\0" in data[:BINARY_SNIFF_BYTES]:
+        return SkipReason.BINARY
+    return _shape_reason(data, b"\n", include_vendored)
+
+
+def _shape_reason(text: AnyStr, newline: AnyStr, include_vendored: bool) -> SkipReason | None:
+    """Why text (or ASCII bytes) of this shape is not scanned: a bundle or data blob."""
     if len(text) <= MINIFIED_LINE_CHARS:
-        return text
-    if not include_vendored and _minified_head(text):
+        return None
+    if not include_vendored and _minified_head(text, newline):
         return SkipReason.GENERATED
-    if len(text) > MAX_LINE_CHARS and _longest_line(text) > MAX_LINE_CHARS:
+    if len(text) > MAX_LINE_CHARS and _longest_line(text, newline) > MAX_LINE_CHARS:
         return SkipReason.LONG_LINES
-    return text
+    return None
 
 
-def _minified_head(text: str) -> bool:
+def _minified_head(text: AnyStr, newline: AnyStr) -> bool:
     start = 0
     for _ in range(MINIFIED_HEAD_LINES):
-        end = text.find("\n", start)
+        end = text.find(newline, start)
         stop = len(text) if end == -1 else end
         if stop - start > MINIFIED_LINE_CHARS:
             return True
@@ -534,5 +550,5 @@ def _minified_head(text: str) -> bool:
     return False
 
 
-def _longest_line(text: str) -> int:
-    return max(map(len, text.split("\n")))
+def _longest_line(text: AnyStr, newline: AnyStr) -> int:
+    return max(map(len, text.split(newline)))
