@@ -47,7 +47,6 @@ class AnnouncedOnSource(StrEnum):
 class DeprecationStatus(StrEnum):
     ACTIVE = "active"
     DISAPPEARED = "disappeared"  # no longer on the docs: possibly removed, which is news
-    SUPERSEDED = "superseded"  # a bundled catalog record, replaced by scraped ones
 
 
 def add_months(start: date, months: int) -> date:

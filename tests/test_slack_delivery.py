@@ -16,11 +16,13 @@ from monitor.notify.blocks import (
     AlertContent,
     CodebaseUsage,
     Location,
-    SlackMessage,
     build_alert,
     build_test_message,
 )
 from monitor.notify.errors import DeliveryError
+from monitor.notify.message import (
+    SlackMessage,
+)
 from monitor.notify.sinks import (
     BotSink,
     ConsoleSink,

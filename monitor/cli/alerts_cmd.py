@@ -12,7 +12,9 @@ from monitor.cli.options import TODAY_OPTION
 from monitor.cli.output import FORMAT_OPTION, dumps, emit_rows
 from monitor.clock import resolve_now, utc_now
 from monitor.errors import EXIT_RUNTIME
-from monitor.notify.blocks import build_test_message
+from monitor.notify.blocks import (
+    build_test_message,
+)
 from monitor.notify.errors import DeliveryError
 from monitor.notify.gather import BASELINE_MARKER
 from monitor.notify.service import run_alerts, sink_for

@@ -14,7 +14,6 @@ from bs4 import Tag
 from monitor.extract.text import class_starts, element_text, has_class
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_ADMONITION_KIND_PREFIX = "theme-admonition-"
 _SLUG_DROP_RE = re.compile(r"[^\w\s-]")
 _BREAKING_RE = re.compile(
     r"(?<!non-)(?<!non )(?<!not a )(?<!no )\bbreaking(?: changes?)?\b", re.IGNORECASE
@@ -27,15 +26,6 @@ _LABEL_ONLY_RE = re.compile(
 def is_admonition(tag: Tag) -> bool:
     """Docusaurus v2/v3 admonition (``theme-admonition``) or the older ``admonition`` box."""
     return has_class(tag, "theme-admonition") or has_class(tag, "admonition")
-
-
-def admonition_kind(tag: Tag) -> str:
-    """``caution``, ``warning``, ``danger``, ``info``, ``note``, ``tip`` or ``""``."""
-    for cls in tag.get("class") or ():
-        name = str(cls)
-        if name.startswith(_ADMONITION_KIND_PREFIX):
-            return name[len(_ADMONITION_KIND_PREFIX) :]
-    return ""
 
 
 def admonition_parts(tag: Tag) -> tuple[str, list[Tag]]:

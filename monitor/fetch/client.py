@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -243,10 +243,3 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-def unique_requests(requests: Iterable[FetchRequest]) -> list[FetchRequest]:
-    seen: dict[str, FetchRequest] = {}
-    for request in requests:
-        seen.setdefault(request.url, request)
-    return list(seen.values())

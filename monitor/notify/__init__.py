@@ -8,16 +8,20 @@ from monitor.notify.blocks import (
     Location,
     OpsContent,
     OpsEvent,
-    SlackMessage,
     build_alert,
     build_digest,
     build_ops_alert,
     build_test_message,
-    escape_mrkdwn,
+)
+from monitor.notify.errors import DeliveryError, classify_slack_error
+from monitor.notify.fit import (
     fit_to_limits,
     validate,
 )
-from monitor.notify.errors import DeliveryError, classify_slack_error
+from monitor.notify.message import (
+    SlackMessage,
+    escape_mrkdwn,
+)
 from monitor.notify.sinks import (
     BotSink,
     ConsoleSink,

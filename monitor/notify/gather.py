@@ -10,7 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from monitor.domain import Origin
-from monitor.notify.blocks import Location, location_url
+from monitor.notify.blocks import (
+    Location,
+)
+from monitor.notify.message import (
+    location_url,
+)
 from monitor.notify.policy import DeprecationState, Usage
 from monitor.store.models import Alert, Codebase, Deprecation, Finding, ScanRun
 

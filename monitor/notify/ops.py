@@ -16,7 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.config.settings import Settings
-from monitor.notify.blocks import OpsContent, OpsEvent, build_ops_alert
+from monitor.notify.blocks import (
+    OpsContent,
+    OpsEvent,
+    build_ops_alert,
+)
 from monitor.notify.outbox import OutboxMessage
 from monitor.store.models import Alert, Source
 

@@ -24,8 +24,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from monitor.notify.blocks import SlackMessage
 from monitor.notify.errors import DeliveryError
+from monitor.notify.message import (
+    SlackMessage,
+)
 from monitor.notify.sinks import Sink
 from monitor.store.database import Database
 from monitor.store.models import Alert

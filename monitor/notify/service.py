@@ -22,11 +22,13 @@ from monitor.notify.blocks import (
     CodebaseUsage,
     DigestItem,
     DigestKind,
-    SlackMessage,
     build_alert,
     build_digest,
 )
 from monitor.notify.gather import BASELINE_MARKER, AlertInputs, gather
+from monitor.notify.message import (
+    SlackMessage,
+)
 from monitor.notify.ops import plan_ops_alerts
 from monitor.notify.outbox import (
     DeliveryReport,

@@ -30,13 +30,18 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 
-from monitor.notify.blocks import SlackMessage, fit_to_limits
 from monitor.notify.errors import (
     DeliveryError,
     classify_response,
     classify_slack_error,
     redact,
     retry_after_seconds,
+)
+from monitor.notify.fit import (
+    fit_to_limits,
+)
+from monitor.notify.message import (
+    SlackMessage,
 )
 
 DEFAULT_BASE_URL = "https://slack.com/api/"

@@ -81,16 +81,3 @@ def summary_sentence(report: WeeklyReport) -> str:
         f" {plural(s.open_uses, 'open use')};"
         f" {s.new_uses_this_week:,} new and {s.uses_fixed_this_week:,} fixed this week."
     )
-
-
-def changed_count(report: WeeklyReport) -> int:
-    c = report.changes
-    return (
-        len(c.new_entries)
-        + len(c.changed_entries)
-        + len(c.disappeared_entries)
-        + len(c.new_deprecations)
-        + len(c.changed_deprecations)
-        + len(c.disappeared_deprecations)
-        + len(c.reappeared_deprecations)
-    )

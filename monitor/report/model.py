@@ -12,9 +12,6 @@ from datetime import date, datetime
 
 SCHEMA_VERSION = 1
 
-URGENCIES = ("closed", "under_30_days", "under_90_days", "later")
-"""Urgency buckets by days left: < 0, 0-29, 30-89, 90 and more."""
-
 
 def urgency(days_left: int) -> str:
     if days_left < 0:

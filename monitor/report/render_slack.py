@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from monitor.notify.blocks import (
+from monitor.notify.fit import (
+    fit_to_limits,
+)
+from monitor.notify.message import (
     Block,
     SlackMessage,
     context_block,
     describe_days_left,
     divider_block,
     escape_mrkdwn,
-    fit_to_limits,
     header_block,
     link,
     section_block,

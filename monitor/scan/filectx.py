@@ -130,6 +130,3 @@ class FileContext:
             if outer is not None:
                 scopes.append(outer)
         return scopes
-
-    def line_text(self, offset: int) -> str:
-        return self.lines.line(self.lines.index(offset))

@@ -17,20 +17,24 @@ from monitor.notify.blocks import (
     Location,
     OpsContent,
     OpsEvent,
-    SlackMessage,
-    block_text_length,
     build_alert,
     build_digest,
     build_ops_alert,
     build_test_message,
+)
+from monitor.notify.fit import (
+    fit_to_limits,
+    validate,
+)
+from monitor.notify.message import (
+    SlackMessage,
+    block_text_length,
     describe_days_left,
     escape_mrkdwn,
-    fit_to_limits,
     link,
     location_url,
     safe_url,
     truncate_mrkdwn,
-    validate,
 )
 
 CHANGELOG = "https://docs.instacart.com/developer_platform_api/api/changelog#march-18-2026"

@@ -11,7 +11,9 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
-from monitor.notify.blocks import validate
+from monitor.notify.fit import (
+    validate,
+)
 from monitor.report import svg
 from monitor.report.build import build_report
 from monitor.report.inputs import (
