@@ -17,9 +17,11 @@ from bench.gen_tree import generate
 from monitor.domain import DeprecationRecord
 from monitor.scan import build_targets, scan_text
 from monitor.scan import runner as runner_module
+from monitor.scan import split as split_module
 from monitor.scan.cache import CachedFile, ScanCache, cache_key, cache_path
-from monitor.scan.runner import ScanOptions, scan_tree
-from monitor.scan.walker import FileEntry, walk
+from monitor.scan.runner import ScanOptions, ScanResult, scan_tree
+from monitor.scan.split import TaskResult
+from monitor.scan.walker import FileEntry, Folder, walk
 from tests.support.scan_targets import load_fixture_targets
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "codebases"
@@ -91,6 +93,100 @@ def test_parallel_and_serial_agree(tmp_path: Path, records: Records) -> None:
     assert parallel.findings == serial.findings
     assert parallel.skipped_by_reason == serial.skipped_by_reason
     assert parallel.files_scanned == serial.files_scanned
+
+
+# --- a cold scan shared by directory (``split``) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough files for a worker pool, a nested ignore file, and old mtimes."""
+    root = tmp_path_factory.mktemp("split") / "big"
+    generate(root, files=600, lines=24_000, seed=5)
+    service = next(p for p in sorted((root / "services").iterdir()) if p.is_dir())
+    (service / ".gitignore").write_text("*.py\n")  # only reachable through the folder's chain
+    # Files, then directories deepest first: a walk record trusts only settled metadata.
+    for path in sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        os.utime(path, ns=(OLD, OLD))
+    os.utime(root, ns=(OLD, OLD))
+    return root
+
+
+def same_scan(left: ScanResult, right: ScanResult) -> None:
+    assert left.findings == right.findings
+    assert sorted(left.skipped) == sorted(right.skipped)
+    assert left.files_scanned == right.files_scanned
+    assert left.bytes_scanned == right.bytes_scanned
+
+
+@pytest.mark.slow
+def test_a_cold_parallel_scan_is_replayed_by_the_next(
+    big: Path, records: Records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A directory's ctime cannot be backdated; trust what is older than "now" instead.
+    monkeypatch.setattr(runner_module, "RACY_WINDOW_NS", 0)
+    serial = scan_tree(big, records, workers=1)
+    assert serial.skipped_by_reason["gitignored"] > 0, "the nested .gitignore took effect"
+    cache = ScanCache.for_root(tmp_path, big)
+    cold = scan_tree(big, records, cache=cache, workers=2)
+    assert cold.workers == 2
+    same_scan(cold, serial)
+    walks: list[str] = []
+    real_walk = runner_module.walk
+    monkeypatch.setattr(
+        runner_module, "walk", lambda root, **kw: walks.append(root) or real_walk(root, **kw)
+    )
+    warm = scan_tree(big, records, cache=ScanCache.for_root(tmp_path, big), workers=2)
+    assert walks == [], "the walk the workers recorded between them was replayed"
+    assert warm.bytes_read == 0
+    same_scan(warm, serial)
+
+
+_PARENT = os.getpid()
+_REAL_RUN_TASK = split_module._run_task
+
+
+def _dies_in_a_worker(folders: list[Folder]) -> TaskResult:
+    """``split._run_task`` in this process; in a worker, an abrupt exit (as if killed)."""
+    if os.getpid() != _PARENT:
+        os._exit(1)
+    return _REAL_RUN_TASK(folders)
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_leaves_its_share_to_this_process(
+    big: Path, records: Records, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(split_module, "_run_task", _dies_in_a_worker)
+    with caplog.at_level(logging.WARNING, logger="monitor.scan.split"):
+        result = scan_tree(big, records, workers=2)
+    assert "finishing in-process" in caplog.text
+    same_scan(result, scan_tree(big, records, workers=1))
+
+
+@pytest.mark.slow
+def test_a_threaded_process_shares_a_cold_scan_with_spawned_workers(
+    big: Path, records: Records
+) -> None:
+    release = threading.Event()
+    helper = threading.Thread(target=release.wait)
+    helper.start()
+    try:
+        assert runner_module._pool_context().get_start_method() == "spawn"
+        parallel = scan_tree(big, records, workers=2)
+    finally:
+        release.set()
+        helper.join()
+    assert parallel.workers == 2
+    same_scan(parallel, scan_tree(big, records, workers=1))
+
+
+@pytest.mark.slow
+def test_progress_of_a_shared_scan_ends_at_its_total(big: Path, records: Records) -> None:
+    calls: list[tuple[int, int | None]] = []
+    result = scan_tree(big, records, workers=2, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (result.files_scanned + result.files_skipped,) * 2
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
 # --- the cache ---------------------------------------------------------------------------

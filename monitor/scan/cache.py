@@ -31,6 +31,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import xxhash
+
 from monitor import __version__
 from monitor.domain import DeprecationRecord
 
@@ -64,7 +66,14 @@ def cache_path(data_dir: Path, root: Path) -> Path:
 
 
 def content_digest(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()[:16]
+    """16 bytes that change when the content does.
+
+    XXH3-128, not a cryptographic hash: it only tells an edited file from an
+    unchanged one whose mtime moved (nobody gains by forging a collision with
+    their own source), and it runs about eight times faster than SHA-256,
+    which a cold scan of every file notices.
+    """
+    return xxhash.xxh3_128_digest(data)
 
 
 def scanner_fingerprint() -> str:

@@ -38,8 +38,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from monitor.domain import DeprecationRecord
 
@@ -54,12 +55,15 @@ from .cache import (
 from .engine import scan_text
 from .findings import Finding
 from .rewalk import Replayed, replay, snapshot, walk_settings
+from .split import SplitScan, SubtreeScanner, TaskResult
+from .split import init_worker as init_split_worker
 from .targets import TargetSet, build_targets
 from .walker import (
     DEFAULT_MAX_FILE_BYTES,
     FileEntry,
     Skipped,
     SkipReason,
+    TreeWalk,
     WalkRecord,
     ascii_source_reason,
     decode_source,
@@ -81,7 +85,7 @@ AHEAD = 4
 RACY_WINDOW_NS = 2_000_000_000
 
 Records = Sequence[tuple[str | int, DeprecationRecord]]
-ProgressFn = Callable[[int, int], None]
+ProgressFn = Callable[[int, int | None], None]  # (done, total or None while unknown)
 # (rel, absolute path, size, mtime_ns, digest the cache holds or b"")
 Job = tuple[str, str, int, int, bytes]
 
@@ -129,21 +133,11 @@ class ScanResult:
         self.skipped.append(item)
 
 
-class Outcome(NamedTuple):
-    """What a worker learned about one file; ``reused`` means "same bytes as cached".
-
-    Sent back as a plain tuple: pickling thousands of dataclasses per scan
-    cost more than the light files' whole matching.
-    """
-
-    rel: str
-    size: int
-    mtime_ns: int
-    digest: bytes  # b"" when the file could not be read: nothing to cache
-    skip: str | None = None
-    findings: tuple[Finding, ...] = ()
-    reused: bool = False
-    bytes_read: int = 0
+# What a reader learned about one file, as a plain tuple (building and pickling
+# thousands of named tuples or dataclasses cost more than the quiet files' whole
+# matching): (rel, size, mtime_ns, digest - b"" when there is nothing to cache,
+# skip reason or None, findings, reused - same bytes as cached, bytes read).
+Outcome = tuple[str, int, int, bytes, str | None, tuple[Finding, ...], bool, int]
 
 
 class FileScanner:
@@ -154,34 +148,35 @@ class FileScanner:
         self.options = options
         # ``scan_text`` skips its quiet screen at low confidence, so the bytes may not either.
         self._screen_bytes = options.min_confidence != "low"
+        self._quiet_bytes = self.targets.gate.quiet_bytes
+        self._include_vendored = options.include_vendored
 
     def run(self, job: Job) -> Outcome:
         rel, path, size, mtime_ns, cached_digest = job
         found = read_file(path, self.options.max_file_bytes)
-        if isinstance(found, SkipReason):
-            return Outcome(rel, size, mtime_ns, b"", skip=str(found))
-        data, opened_mtime_ns = found
+        if found.__class__ is not tuple:
+            return (rel, size, mtime_ns, b"", str(found), (), False, 0)
+        data, opened_mtime_ns = found  # type: ignore[misc]
+        size = len(data)
         if mtime_ns < 0:  # the walk did not stat it
             mtime_ns = opened_mtime_ns
         digest = content_digest(data)
         if digest == cached_digest:
-            return Outcome(rel, len(data), mtime_ns, digest, reused=True, bytes_read=len(data))
-        if self._screen_bytes and self.targets.gate.quiet_bytes(data):
+            return (rel, size, mtime_ns, digest, None, (), True, size)
+        if self._screen_bytes and self._quiet_bytes(data):
             # Most files end here: nothing to find, so no decode and no matcher.
-            shape = ascii_source_reason(data, self.options.include_vendored)
+            shape = ascii_source_reason(data, self._include_vendored)
             skip = None if shape is None else str(shape)
-            return Outcome(rel, len(data), mtime_ns, digest, skip, bytes_read=len(data))
-        text = decode_source(data, self.options.include_vendored)
+            return (rel, size, mtime_ns, digest, skip, (), False, size)
+        text = decode_source(data, self._include_vendored)
         if isinstance(text, SkipReason):
-            return Outcome(rel, len(data), mtime_ns, digest, str(text), bytes_read=len(data))
+            return (rel, size, mtime_ns, digest, str(text), (), False, size)
         try:
-            found = scan_text(rel, text, self.targets, self.options.min_confidence)
+            findings = scan_text(rel, text, self.targets, self.options.min_confidence)
         except Exception:
             log.exception("scanner failed on %s; skipping it", rel)
-            return Outcome(
-                rel, len(data), mtime_ns, b"", str(SkipReason.SCAN_ERROR), bytes_read=len(data)
-            )
-        return Outcome(rel, len(data), mtime_ns, digest, None, tuple(found), bytes_read=len(data))
+            return (rel, size, mtime_ns, b"", str(SkipReason.SCAN_ERROR), (), False, size)
+        return (rel, size, mtime_ns, digest, None, tuple(findings), False, size)
 
 
 _worker: FileScanner | None = None
@@ -193,10 +188,10 @@ def _init_worker(records: Records, options: ScanOptions) -> None:
     _worker = FileScanner(records, options)
 
 
-def _run_chunk(jobs: list[Job]) -> list[tuple[Any, ...]]:
+def _run_chunk(jobs: list[Job]) -> list[Outcome]:
     if _worker is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("scan worker used before its initializer ran")
-    return [tuple(_worker.run(job)) for job in jobs]
+    return [_worker.run(job) for job in jobs]
 
 
 def available_cpus() -> int:
@@ -381,15 +376,27 @@ def _scan_tree(
     record = WalkRecord(fresh_after_ns) if cache is not None and replayed is None else None
     known: dict[str, Row] = {}
     try:
-        if replayed is None or not _take_all(result, table, replayed, options.max_file_bytes):
-            known = table.mapping()
-            if replayed is None:  # with nothing to compare against, the readers stat files
-                items: Iterable[FileEntry | Skipped] = _walk(root, options, record, bool(known))
-            else:
-                items = [*replayed.skipped, *replayed.items(options.max_file_bytes)]
-            _match_metadata(result, items, known, seen, dispatcher)
-        result.workers = dispatcher.workers if dispatcher.pool is not None else 0
-        changed = _collect(result, dispatcher, known, progress, fresh_after_ns)
+        if replayed is None and not len(table) and dispatcher.workers > 1:
+            changed = _scan_split(
+                result,
+                records,
+                options,
+                root_real,
+                dispatcher.workers,
+                record,
+                progress,
+                fresh_after_ns,
+            )
+        else:
+            if replayed is None or not _take_all(result, table, replayed, options.max_file_bytes):
+                known = table.mapping()
+                if replayed is None:  # with nothing to compare against, the readers stat files
+                    items: Iterable[FileEntry | Skipped] = _walk(root, options, record, bool(known))
+                else:
+                    items = [*replayed.skipped, *replayed.items(options.max_file_bytes)]
+                _match_metadata(result, items, known, seen, dispatcher)
+            result.workers = dispatcher.workers if dispatcher.pool is not None else 0
+            changed = _collect(result, dispatcher, known, progress, fresh_after_ns)
     finally:
         dispatcher.close()
     if cache is not None:
@@ -503,36 +510,108 @@ def _collect(
     if progress is not None:
         progress(done, total)
     changed: dict[str, Row] = {}
-    hits = read = scanned = scanned_bytes = 0
     for outcomes in dispatcher.results():
-        for outcome in outcomes:
-            rel, size, mtime_ns, digest, skip, findings, reused, bytes_read = outcome
-            if mtime_ns >= fresh_after_ns:
-                mtime_ns = 0  # just modified: stored as untrusted, checked by content next time
-            read += bytes_read
-            if reused:  # same bytes as cached: keep its verdict, refresh its metadata
-                row = known[rel]
-                hits += 1
-                skip, findings = row[3], row_findings(rel, row)
-                if (size, mtime_ns) != row[:2]:
-                    changed[rel] = (size, mtime_ns, row[2], skip, findings)
-            elif digest:
-                changed[rel] = (size, mtime_ns, digest, skip, findings)
-            if skip is not None:
-                result.skip(Skipped(rel, SkipReason(skip)))
-                continue
-            scanned += 1
-            scanned_bytes += size
-            if findings:
-                result.findings.extend(findings)
+        _fold(result, outcomes, known, changed, fresh_after_ns)
         done += len(outcomes)
         if progress is not None:
             progress(done, total)
+    return changed
+
+
+def _fold(
+    result: ScanResult,
+    outcomes: Sequence[Outcome],
+    known: dict[str, Row],
+    changed: dict[str, Row],
+    fresh_after_ns: int,
+) -> None:
+    """Add outcomes to the result, and their cache rows to ``changed``."""
+    hits = read = scanned = scanned_bytes = 0
+    for outcome in outcomes:
+        rel, size, mtime_ns, digest, skip, findings, reused, bytes_read = outcome
+        if mtime_ns >= fresh_after_ns:
+            mtime_ns = 0  # just modified: stored as untrusted, checked by content next time
+        read += bytes_read
+        if reused:  # same bytes as cached: keep its verdict, refresh its metadata
+            row = known[rel]
+            hits += 1
+            skip, findings = row[3], row_findings(rel, row)
+            if (size, mtime_ns) != row[:2]:
+                changed[rel] = (size, mtime_ns, row[2], skip, findings)
+        elif digest:
+            changed[rel] = (size, mtime_ns, digest, skip, findings)
+        if skip is not None:
+            result.skip(Skipped(rel, SkipReason(skip)))
+            continue
+        scanned += 1
+        scanned_bytes += size
+        if findings:
+            result.findings.extend(findings)
     result.cache_hits += hits
     result.bytes_read += read
     result.files_scanned += scanned
     result.bytes_scanned += scanned_bytes
+
+
+def _scan_split(
+    result: ScanResult,
+    records: Records,
+    options: ScanOptions,
+    root_real: str,
+    workers: int,
+    record: WalkRecord | None,
+    progress: ProgressFn | None,
+    fresh_after_ns: int,
+) -> dict[str, Row]:
+    """A cold scan shared by directory between processes (see ``split``)."""
+    if not os.path.isdir(root_real):
+        raise NotADirectoryError(f"not a directory: {root_real}")
+    record_after = None if record is None else fresh_after_ns
+    make = partial(_subtree_scanner, records, options, root_real, record_after)
+    split = SplitScan(make, workers, SERIAL_BELOW, _split_pool)
+    changed: dict[str, Row] = {}
+    done = 0
+
+    def absorb(task: TaskResult) -> None:
+        nonlocal done
+        _fold(result, task.outcomes, {}, changed, fresh_after_ns)
+        for item in task.skipped:
+            result.skip(item)
+        if record is not None and task.record is not None:
+            record.absorb(task.record)
+        done += len(task.outcomes) + len(task.skipped)
+        if progress is not None:
+            progress(done, None)
+
+    start = split.local.tree.root_folder(record)
+    split.run(start, absorb)
+    result.workers = workers if split.used_pool else 0
+    if progress is not None:
+        progress(done, done)
     return changed
+
+
+def _subtree_scanner(
+    records: Records, options: ScanOptions, root_real: str, record_after: int | None
+) -> SubtreeScanner:
+    tree = TreeWalk(
+        root_real,
+        options.include,
+        options.exclude,
+        options.include_vendored,
+        options.max_file_bytes,
+        stat_files=False,  # the reader's ``fstat`` tells size and mtime
+    )
+    return SubtreeScanner(tree, FileScanner(records, options).run, record_after)
+
+
+def _split_pool(workers: int, make: Callable[[], SubtreeScanner]) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=init_split_worker,
+        initargs=(make,),
+    )
 
 
 def _take(

@@ -211,6 +211,11 @@ ITEM_LINK = "l"  # a symlink: judge its target again
 ITEM_SKIP = "s"  # a verdict that cannot change while its directory does not
 
 
+RecordParts = tuple[
+    list[tuple[str, int, int, int]], list[str], list[tuple[str, str, str, bool]], bool
+]
+
+
 class WalkRecord:
     """What one walk looked at and decided, so a later one can be replayed without listing.
 
@@ -261,6 +266,102 @@ class WalkRecord:
     def skip(self, item: Skipped) -> None:
         self.others.append((ITEM_SKIP, item.rel, str(item.reason), item.is_dir))
 
+    def parts(self) -> RecordParts:
+        """What this record holds, as plain values (a worker sends them back to be merged)."""
+        return self.checks, self.files, self.others, self.complete
+
+    def absorb(self, parts: RecordParts) -> None:
+        """Add the record of another part of the same walk."""
+        checks, files, others, complete = parts
+        self.checks += checks
+        self.files += files
+        self.others += others
+        self.complete = self.complete and complete
+
+
+# A directory still to list: (absolute path, its rel prefix ending in "/" or "", ignore chain).
+Folder = tuple[str, str, tuple[_Rules, ...]]
+
+
+class TreeWalk:
+    """One walk's settings; lists one directory at a time, so a walk can be shared out.
+
+    ``walk`` runs it depth first from the root. A parallel scan hands
+    different ``Folder``s (picklable: the ignore chain travels with each) to
+    different processes, each listing its own with its own ``WalkRecord``.
+    """
+
+    def __init__(
+        self,
+        root: Path | str,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        include_vendored: bool = False,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        stat_files: bool = True,
+    ) -> None:
+        self.root_real = os.path.realpath(root)
+        self.include_spec, self.exclude_spec = _globs(include), _globs(exclude)
+        self.include_vendored = include_vendored
+        self.max_file_bytes = max_file_bytes
+        self.stat_files = stat_files
+
+    def root_folder(self, record: WalkRecord | None = None) -> Folder:
+        """Where a walk starts, with the ignore files of an enclosing repository."""
+        return (self.root_real, "", tuple(_ancestor_rules(self.root_real, record)))
+
+    def list_folder(
+        self, folder: Folder, record: WalkRecord | None = None
+    ) -> tuple[list[FileEntry | Skipped], list[Folder]]:
+        """The verdict on every entry of one directory, and its subdirectories to descend into."""
+        path, prefix, chain = folder
+        if record is not None:
+            record.check(path)
+        try:
+            with os.scandir(path) as listing:
+                entries = list(listing)
+        except OSError as error:
+            if record is not None:
+                record.complete = False
+            return [Skipped(prefix.rstrip("/") or ".", _os_reason(error), is_dir=True)], []
+        include_vendored = self.include_vendored
+        names = {e.name for e in entries}
+        if prefix and not include_vendored and "pyvenv.cfg" in names:
+            skipped = Skipped(prefix.rstrip("/"), SkipReason.VENDORED, is_dir=True)
+            if record is not None:
+                record.skip(skipped)
+            return [skipped], []
+        if ".gitignore" in names:
+            if record is not None:
+                record.check(os.path.join(path, ".gitignore"))
+            found = _load_rules(os.path.join(path, ".gitignore"), prefix)
+            chain = (*chain, found) if found else chain
+        items: list[FileEntry | Skipped] = []
+        subdirs: list[Folder] = []
+        root_real, include_spec, exclude_spec = (
+            self.root_real,
+            self.include_spec,
+            self.exclude_spec,
+        )
+        for entry in entries:
+            if entry.name in VCS_DIRS:
+                continue
+            rel = prefix + entry.name
+            result = _visit(
+                entry, rel, root_real, chain, include_spec, exclude_spec, self.stat_files
+            )
+            if result is None and not include_vendored and entry.name in VENDORED_DIRS:
+                result = Skipped(rel, SkipReason.VENDORED, is_dir=True)
+            if result is None:
+                subdirs.append((entry.path, rel + "/", chain))
+                continue
+            if result.__class__ is FileEntry:
+                result = _file_gate(result, entry.name, include_vendored, self.max_file_bytes)
+            if record is not None:
+                record.add(entry, result)
+            items.append(result)
+        return items, subdirs
+
 
 def walk(
     root: Path | str,
@@ -280,53 +381,13 @@ def walk(
     left as -1: a reader that opens it anyway learns them (and whether it is
     too large) from ``read_file``, and the walk is spared one call per file.
     """
-    root_real = os.path.realpath(root)
-    if not os.path.isdir(root_real):
+    tree = TreeWalk(root, include, exclude, include_vendored, max_file_bytes, stat_files)
+    if not os.path.isdir(tree.root_real):
         raise NotADirectoryError(f"not a directory: {root}")
-    include_spec, exclude_spec = _globs(include), _globs(exclude)
-    base_chain = tuple(_ancestor_rules(root_real, record))
-    # (absolute dir, its rel prefix ending in "/" or "", ignore chain)
-    stack: list[tuple[str, str, tuple[_Rules, ...]]] = [(root_real, "", base_chain)]
+    stack = [tree.root_folder(record)]
     while stack:
-        folder, prefix, chain = stack.pop()
-        if record is not None:
-            record.check(folder)
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError as error:
-            if record is not None:
-                record.complete = False
-            yield Skipped(prefix.rstrip("/") or ".", _os_reason(error), is_dir=True)
-            continue
-        names = {e.name for e in entries}
-        if prefix and not include_vendored and "pyvenv.cfg" in names:
-            skipped = Skipped(prefix.rstrip("/"), SkipReason.VENDORED, is_dir=True)
-            if record is not None:
-                record.skip(skipped)
-            yield skipped
-            continue
-        if ".gitignore" in names:
-            if record is not None:
-                record.check(os.path.join(folder, ".gitignore"))
-            found = _load_rules(os.path.join(folder, ".gitignore"), prefix)
-            chain = (*chain, found) if found else chain
-        subdirs: list[tuple[str, str, tuple[_Rules, ...]]] = []
-        for entry in entries:
-            if entry.name in VCS_DIRS:
-                continue
-            rel = prefix + entry.name
-            result = _visit(entry, rel, root_real, chain, include_spec, exclude_spec, stat_files)
-            if result is None and not include_vendored and entry.name in VENDORED_DIRS:
-                result = Skipped(rel, SkipReason.VENDORED, is_dir=True)
-            if result is None:
-                subdirs.append((entry.path, rel + "/", chain))
-                continue
-            if result.__class__ is FileEntry:
-                result = _file_gate(result, entry.name, include_vendored, max_file_bytes)
-            if record is not None:
-                record.add(entry, result)
-            yield result
+        items, subdirs = tree.list_folder(stack.pop(), record)
+        yield from items
         stack.extend(subdirs)
 
 

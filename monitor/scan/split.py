@@ -1,0 +1,163 @@
+"""A cold parallel scan: every process walks, reads and matches its own share of the tree.
+
+When the cache knows nothing of a tree, every file has to be read. Walking
+it in one process while the others match left the walk (a quarter of the
+work) on one core, and cost a round trip per file. Here the work is shared
+by directory instead: a task is a handful of unlisted folders; whoever runs
+it (a worker process or this one) lists them depth first, reads and
+matches each file, and stops after ``budget`` files, handing back the
+folders it did not reach. Tasks stay small enough to balance the cores on
+a lopsided tree, and only outcomes cross process boundaries.
+
+Folders carry their ignore chain, so a worker needs no state beyond what
+its initializer built. A worker that dies loses only unreported tasks,
+which are then run here.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, NamedTuple
+
+from .walker import FileEntry, Folder, RecordParts, Skipped, TreeWalk, WalkRecord
+
+log = logging.getLogger(__name__)
+
+WORKER_BUDGET = 512  # files per task in a worker: a round trip costs about as much as one file
+LOCAL_BUDGET = 64  # files per task here: this process must come back often to feed the pool
+BATCH = 16  # folders handed to a worker at once (it returns those it did not reach)
+
+
+class TaskResult(NamedTuple):
+    """What one task learned: per-file outcomes (``Outcome`` as plain tuples), walk skips,
+    its part of the walk record (None when not recording) and the folders it left."""
+
+    outcomes: list[tuple[Any, ...]]
+    skipped: list[Skipped]
+    record: RecordParts | None
+    left: list[Folder]
+
+
+class SubtreeScanner:
+    """Runs tasks: lists folders with ``TreeWalk`` and matches files with a ``FileScanner``."""
+
+    def __init__(self, tree: TreeWalk, scan_file: Callable[[Any], Any], record_after: int | None):
+        self.tree = tree
+        self.scan_file = scan_file  # ``FileScanner.run``
+        self.record_after = record_after  # the ``WalkRecord`` cut-off, None: no record
+
+    def run(self, folders: Sequence[Folder], budget: int) -> TaskResult:
+        record = None if self.record_after is None else WalkRecord(self.record_after)
+        stack = list(reversed(folders))  # the first folder is listed first
+        outcomes: list[tuple[Any, ...]] = []
+        skipped: list[Skipped] = []
+        list_folder, scan_file, file_entry = self.tree.list_folder, self.scan_file, FileEntry
+        while stack and len(outcomes) < budget:
+            items, subdirs = list_folder(stack.pop(), record)
+            for item in items:
+                if item.__class__ is file_entry:
+                    path, rel, size, mtime_ns = item
+                    outcomes.append(scan_file((rel, path, size, mtime_ns, b"")))
+                else:
+                    skipped.append(item)  # type: ignore[arg-type]
+            stack.extend(subdirs)
+        stack.reverse()  # back in walk order: the next folder to list first
+        return TaskResult(outcomes, skipped, None if record is None else record.parts(), stack)
+
+
+_subtrees: SubtreeScanner | None = None
+
+
+def init_worker(make: Callable[[], SubtreeScanner]) -> None:
+    global _subtrees  # noqa: PLW0603 - one scanner per worker process, built once
+    gc.disable()  # the process lives for one scan and makes almost only acyclic tuples
+    _subtrees = make()
+
+
+def _run_task(folders: list[Folder]) -> TaskResult:
+    if _subtrees is None:  # pragma: no cover - the initializer always runs first
+        raise RuntimeError("scan worker used before its initializer ran")
+    return _subtrees.run(folders, WORKER_BUDGET)
+
+
+class SplitScan:
+    """Shares one tree between ``workers`` processes (this one included).
+
+    ``make`` builds the ``SubtreeScanner`` (here, and in each worker: it
+    must be picklable for ``spawn``). The pool starts only once
+    ``start_pool_after`` files are done and folders are still waiting, so a
+    small tree never starts a process. ``absorb`` takes each finished task.
+    """
+
+    def __init__(
+        self,
+        make: Callable[[], SubtreeScanner],
+        workers: int,
+        start_pool_after: int,
+        pool_factory: Callable[..., ProcessPoolExecutor],
+    ) -> None:
+        self.make = make
+        self.workers = workers
+        self.start_pool_after = start_pool_after
+        self.pool_factory = pool_factory
+        self.pool: ProcessPoolExecutor | None = None
+        self.used_pool = False
+        self.local = make()
+
+    def run(self, start: Folder, absorb: Callable[[TaskResult], None]) -> None:
+        pending: deque[Folder] = deque([start])
+        running: dict[Future[TaskResult], list[Folder]] = {}
+        files_done = 0
+        ahead = 2 * max(1, self.workers - 1)
+        try:
+            while pending or running:
+                for future in [f for f in running if f.done()]:
+                    folders = running.pop(future)
+                    try:
+                        task = future.result()
+                    except BrokenProcessPool as error:
+                        log.warning("scan workers died (%s); finishing in-process", error)
+                        pending.extend(folders)
+                        for lost in running.values():
+                            pending.extend(lost)
+                        running.clear()
+                        self._close()
+                        self.workers = 1
+                        break
+                    files_done += len(task.outcomes)
+                    pending.extend(task.left)
+                    absorb(task)
+                if self._pool_wanted(files_done, pending):
+                    self.pool = self.pool_factory(self.workers - 1, self.make)
+                    self.used_pool = True
+                # The pool gets at most half of what waits: this process must not run dry.
+                while self.pool is not None and len(pending) > 1 and len(running) < ahead:
+                    batch = [pending.popleft() for _ in range(min(BATCH, len(pending) // 2))]
+                    running[self.pool.submit(_run_task, batch)] = batch
+                if pending:
+                    task = self.local.run([pending.pop()], LOCAL_BUDGET)
+                    files_done += len(task.outcomes)
+                    pending.extend(task.left)
+                    absorb(task)
+                elif running:
+                    wait(running, return_when=FIRST_COMPLETED)
+        finally:
+            self._close()
+
+    def _pool_wanted(self, files_done: int, pending: deque[Folder]) -> bool:
+        return (
+            self.pool is None
+            and self.workers > 1
+            and files_done >= self.start_pool_after
+            and len(pending) > 1
+        )
+
+    def _close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
