@@ -46,7 +46,9 @@ class TaskResult(NamedTuple):
 class SubtreeScanner:
     """Runs tasks: lists folders with ``TreeWalk`` and matches files with a ``FileScanner``."""
 
-    def __init__(self, tree: TreeWalk, scan_file: Callable[[Any], Any], record_after: int | None):
+    def __init__(
+        self, tree: TreeWalk, scan_file: Callable[[Any], Any], record_after: int | None
+    ) -> None:
         self.tree = tree
         self.scan_file = scan_file  # ``FileScanner.run``
         self.record_after = record_after  # the ``WalkRecord`` cut-off, None: no record
