@@ -394,3 +394,17 @@ def test_stored_rows_come_back_in_walk_order_with_findings_and_skips(
     assert stored["assets/blob.dat"] == changed["assets/blob.dat"]
     assert stored["a.py"] == changed["a.py"]
     assert ScanCache.for_root(data_dir, tree).load("other key").rels == []
+
+
+def test_the_terminal_progress_bar_starts_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second thread would make the scanner spawn its workers instead of forking them."""
+    from monitor.cli import scan_cmd
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    threads = threading.active_count()
+    with scan_cmd._progress(True) as tick:
+        assert tick is not None
+        assert threading.active_count() == threads
+        tick(5, None)  # total unknown while a shared scan still finds folders
+        tick(10, 10)
+        assert threading.active_count() == threads

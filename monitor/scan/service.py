@@ -38,7 +38,7 @@ from monitor.store.models import Deprecation
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int | None], None]  # (done, total or None while unknown)
 
 
 @dataclass
