@@ -166,18 +166,20 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(
 
 @pytest.mark.slow
 def test_a_threaded_process_shares_a_cold_scan_with_spawned_workers(
-    big: Path, records: Records
+    big: Path, records: Records, caplog: pytest.LogCaptureFixture
 ) -> None:
     release = threading.Event()
     helper = threading.Thread(target=release.wait)
     helper.start()
     try:
         assert runner_module._pool_context().get_start_method() == "spawn"
-        parallel = scan_tree(big, records, workers=2)
+        with caplog.at_level(logging.WARNING, logger="monitor.scan.split"):
+            parallel = scan_tree(big, records, workers=2)
     finally:
         release.set()
         helper.join()
     assert parallel.workers == 2
+    assert "scan workers died" not in caplog.text, "the spawned workers did the work"
     same_scan(parallel, scan_tree(big, records, workers=1))
 
 

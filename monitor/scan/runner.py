@@ -355,7 +355,7 @@ def _scan_tree(
     fresh_after_ns = time.time_ns() - RACY_WINDOW_NS
     result = ScanResult()
     seen: set[str] = set()
-    dispatcher = Dispatcher(records, options, workers or available_cpus())
+    workers = workers or available_cpus()
     key = (
         ""
         if cache is None
@@ -375,19 +375,13 @@ def _scan_tree(
     replayed = replay(cache.walk, settings) if cache is not None and len(table) else None
     record = WalkRecord(fresh_after_ns) if cache is not None and replayed is None else None
     known: dict[str, Row] = {}
-    try:
-        if replayed is None and not len(table) and dispatcher.workers > 1:
-            changed = _scan_split(
-                result,
-                records,
-                options,
-                root_real,
-                dispatcher.workers,
-                record,
-                progress,
-                fresh_after_ns,
-            )
-        else:
+    if replayed is None and not len(table) and workers > 1:
+        changed = _scan_split(
+            result, records, options, root_real, workers, record, progress, fresh_after_ns
+        )
+    else:
+        dispatcher = Dispatcher(records, options, workers)
+        try:
             if replayed is None or not _take_all(result, table, replayed, options.max_file_bytes):
                 known = table.mapping()
                 if replayed is None:  # with nothing to compare against, the readers stat files
@@ -397,8 +391,8 @@ def _scan_tree(
                 _match_metadata(result, items, known, seen, dispatcher)
             result.workers = dispatcher.workers if dispatcher.pool is not None else 0
             changed = _collect(result, dispatcher, known, progress, fresh_after_ns)
-    finally:
-        dispatcher.close()
+        finally:
+            dispatcher.close()
     if cache is not None:
         walked = cache.walk if record is None else snapshot(settings, record)
         order = replayed.rels if replayed is not None else record.files if record else ()
@@ -564,8 +558,6 @@ def _scan_split(
     fresh_after_ns: int,
 ) -> dict[str, Row]:
     """A cold scan shared by directory between processes (see ``split``)."""
-    if not os.path.isdir(root_real):
-        raise NotADirectoryError(f"not a directory: {root_real}")
     record_after = None if record is None else fresh_after_ns
     make = partial(_subtree_scanner, records, options, root_real, record_after)
     split = SplitScan(make, workers, SERIAL_BELOW, _split_pool)
@@ -583,8 +575,7 @@ def _scan_split(
         if progress is not None:
             progress(done, None)
 
-    start = split.local.tree.root_folder(record)
-    split.run(start, absorb)
+    split.run(split.local.tree.root_folder(record), absorb)
     result.workers = workers if split.used_pool else 0
     if progress is not None:
         progress(done, done)

@@ -115,41 +115,58 @@ class SplitScan:
         pending: deque[Folder] = deque([start])
         running: dict[Future[TaskResult], list[Folder]] = {}
         files_done = 0
-        ahead = 2 * max(1, self.workers - 1)
+
+        def take(task: TaskResult) -> None:
+            nonlocal files_done
+            files_done += len(task.outcomes)
+            pending.extend(task.left)
+            absorb(task)
+
         try:
             while pending or running:
-                for future in [f for f in running if f.done()]:
-                    folders = running.pop(future)
-                    try:
-                        task = future.result()
-                    except BrokenProcessPool as error:
-                        log.warning("scan workers died (%s); finishing in-process", error)
-                        pending.extend(folders)
-                        for lost in running.values():
-                            pending.extend(lost)
-                        running.clear()
-                        self._close()
-                        self.workers = 1
-                        break
-                    files_done += len(task.outcomes)
-                    pending.extend(task.left)
-                    absorb(task)
+                for task in self._finished(running, pending):
+                    take(task)
                 if self._pool_wanted(files_done, pending):
                     self.pool = self.pool_factory(self.workers - 1, self.make)
                     self.used_pool = True
-                # The pool gets at most half of what waits: this process must not run dry.
-                while self.pool is not None and len(pending) > 1 and len(running) < ahead:
-                    batch = [pending.popleft() for _ in range(min(BATCH, len(pending) // 2))]
-                    running[self.pool.submit(_run_task, batch)] = batch
+                self._feed(running, pending)
                 if pending:
-                    task = self.local.run([pending.pop()], LOCAL_BUDGET)
-                    files_done += len(task.outcomes)
-                    pending.extend(task.left)
-                    absorb(task)
+                    take(self.local.run([pending.pop()], LOCAL_BUDGET))
                 elif running:
                     wait(running, return_when=FIRST_COMPLETED)
         finally:
             self._close()
+
+    def _finished(
+        self, running: dict[Future[TaskResult], list[Folder]], pending: deque[Folder]
+    ) -> list[TaskResult]:
+        """The results of the pool's finished tasks. If the pool died, every folder it
+        held goes back to ``pending`` and the rest of the scan runs in this process."""
+        results = []
+        for future in [f for f in running if f.done()]:
+            folders = running.pop(future)
+            try:
+                results.append(future.result())
+            except BrokenProcessPool as error:
+                log.warning("scan workers died (%s); finishing in-process", error)
+                pending.extend(folders)
+                for lost in running.values():
+                    pending.extend(lost)
+                running.clear()
+                self._close()
+                self.workers = 1
+                break
+        return results
+
+    def _feed(
+        self, running: dict[Future[TaskResult], list[Folder]], pending: deque[Folder]
+    ) -> None:
+        """Keep the pool a few tasks ahead, taking at most half of what waits (the
+        oldest folders, likely the largest): this process must not run dry."""
+        ahead = 2 * max(1, self.workers - 1)
+        while self.pool is not None and len(pending) > 1 and len(running) < ahead:
+            batch = [pending.popleft() for _ in range(min(BATCH, len(pending) // 2))]
+            running[self.pool.submit(_run_task, batch)] = batch
 
     def _pool_wanted(self, files_done: int, pending: deque[Folder]) -> bool:
         return (

@@ -308,6 +308,8 @@ class TreeWalk:
 
     def root_folder(self, record: WalkRecord | None = None) -> Folder:
         """Where a walk starts, with the ignore files of an enclosing repository."""
+        if not os.path.isdir(self.root_real):
+            raise NotADirectoryError(f"not a directory: {self.root_real}")
         return (self.root_real, "", tuple(_ancestor_rules(self.root_real, record)))
 
     def list_folder(
@@ -382,8 +384,6 @@ def walk(
     too large) from ``read_file``, and the walk is spared one call per file.
     """
     tree = TreeWalk(root, include, exclude, include_vendored, max_file_bytes, stat_files)
-    if not os.path.isdir(tree.root_real):
-        raise NotADirectoryError(f"not a directory: {root}")
     stack = [tree.root_folder(record)]
     while stack:
         items, subdirs = tree.list_folder(stack.pop(), record)
