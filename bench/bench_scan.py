@@ -10,8 +10,9 @@ per figure. Without ``rg`` on PATH the ratios are skipped.
 
 With no TREE a synthetic one (``bench/gen_tree.py``) is written to a temp dir.
 ``--repeat`` runs the cold scan and the warm rescan N times (a fresh cache
-each time); the ratios then use the median round (and name the best), since
-a shared machine is noisy.
+each time), timing ripgrep right after each round; a ratio is taken per round
+(both sides measured moments apart) and the median printed with the best,
+since a shared machine is noisy.
 """
 
 from __future__ import annotations
@@ -52,20 +53,24 @@ def count_lines(tree: Path, result: ScanResult) -> int:
     )
 
 
-def time_rg(tree: Path, tokens: list[str], rounds: int = 3) -> float | None:
+def rg_command(tokens: list[str]) -> list[str] | None:
     rg = shutil.which("rg")
     if rg is None:
         return None
     command = [rg, "-c", "-F", "--no-require-git", "--no-messages"]
     for token in tokens:
         command += ["-e", token]
-    command.append(".")
+    return [*command, "."]
+
+
+def time_rg(tree: Path, command: list[str], rounds: int = 2) -> float:
+    """ripgrep's best time over ``rounds`` runs."""
     timings = []
-    for _ in range(rounds + 1):  # the first run warms the page cache like the scanner's did
+    for _ in range(rounds):
         started = time.perf_counter()
         subprocess.run(command, cwd=tree, stdout=subprocess.DEVNULL, check=False)
         timings.append(time.perf_counter() - started)
-    return min(timings[1:])
+    return min(timings)
 
 
 def main() -> None:
@@ -84,8 +89,12 @@ def main() -> None:
             tree = Path(scratch) / "tree"
             generate(tree, args.files, args.lines, args.seed)
             time.sleep(2.1)  # let the newest files age out of the cache's "too fresh" window
+        command = rg_command(sorted(build_targets(records).by_token))
+        workers_peak = 0  # KiB; read before ripgrep first runs, as it is a child too
         fulls: list[float] = []
         warms: list[float] = []
+        rgs: list[float] = []  # ripgrep timed right after each round: a noisy machine
+        # slows both alike, so each round's ratio compares like with like
         for round_ in range(max(1, args.repeat)):
             cache = ScanCache.for_root(Path(scratch) / f"data{round_}", tree)
             before = resource.getrusage(resource.RUSAGE_SELF)
@@ -96,8 +105,12 @@ def main() -> None:
             warm = scan_tree(tree, records, cache=cache, workers=args.workers)
             fulls.append(full.elapsed)
             warms.append(warm.elapsed)
-        tokens = sorted(build_targets(records).by_token)
-        rg_seconds = time_rg(tree, tokens)
+            if round_ == 0:
+                workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            if command is not None:
+                if round_ == 0:
+                    time_rg(tree, command, 1)  # a first run warms what rg alone touches
+                rgs.append(time_rg(tree, command))
         lines = count_lines(tree, full)
     own = resource.getrusage(resource.RUSAGE_SELF)
     full_s, warm_s = statistics.median(fulls), statistics.median(warms)
@@ -117,18 +130,20 @@ def main() -> None:
     if len(fulls) > 1:
         print(f"full scan over {len(fulls)} rounds: {min(fulls):.3f}-{max(fulls):.3f} s")
         print(f"rescan over {len(warms)} rounds: {min(warms):.3f}-{max(warms):.3f} s")
-    if rg_seconds is None:
+    if not rgs:
         print("rg: not found on PATH (apt-get install ripgrep); ratios skipped")
     else:
-        print(f"rg full scan (best of 3): {rg_seconds:.3f} s")
-        for name, median, best in (("scanner", full_s, fulls), ("rescan", warm_s, warms)):
+        rg_s = statistics.median(rgs)
+        print(f"rg full scan (best of 2 after each round, median): {rg_s:.3f} s")
+        for name, timings, median in (("scanner", fulls, full_s), ("rescan", warms, warm_s)):
+            ratios = [own / rg for own, rg in zip(timings, rgs, strict=True)]
             print(
-                f"ratio {name}/rg: {median / rg_seconds:.2f}"
-                f" (best round {min(best) / rg_seconds:.2f})"
+                f"ratio {name}/rg: {statistics.median(ratios):.2f} per round (median;"
+                f" best round {min(ratios):.2f}); {median / rg_s:.2f} median over median"
             )
     # ru_maxrss is in KiB on Linux; for children it is the largest single child.
     print(f"peak rss main: {own.ru_maxrss / 1024:.0f} MiB")
-    print(f"peak rss largest worker: {children.ru_maxrss / 1024:.0f} MiB")
+    print(f"peak rss largest worker (first round): {workers_peak / 1024:.0f} MiB")
     print(f"findings: {len(full.findings)} (rescan: {len(warm.findings)})")
 
 

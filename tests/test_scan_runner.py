@@ -105,6 +105,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate(root, files=600, lines=24_000, seed=5)
     service = next(p for p in sorted((root / "services").iterdir()) if p.is_dir())
     (service / ".gitignore").write_text("*.py\n")  # only reachable through the folder's chain
+    (root / "services" / "blob.js").write_bytes(b"var a = 1;\0\0")  # skipped once read
     # Files, then directories deepest first: a walk record trusts only settled metadata.
     for path in sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True):
         os.utime(path, ns=(OLD, OLD))
@@ -140,6 +141,43 @@ def test_a_cold_parallel_scan_is_replayed_by_the_next(
     assert walks == [], "the walk the workers recorded between them was replayed"
     assert warm.bytes_read == 0
     same_scan(warm, serial)
+
+
+@pytest.mark.slow
+def test_a_shared_cold_scan_writes_the_cache_a_serial_one_would(
+    big: Path, records: Records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers' columns become the cache table as they are: same rows, same order."""
+    monkeypatch.setattr(runner_module, "RACY_WINDOW_NS", 0)
+    serial_cache = ScanCache.for_root(tmp_path / "serial", big)
+    scan_tree(big, records, cache=serial_cache, workers=1)
+    shared_cache = ScanCache.for_root(tmp_path / "shared", big)
+    assert scan_tree(big, records, cache=shared_cache, workers=2).workers == 2
+    serial_rows, shared_rows = serial_cache.peek(), shared_cache.peek()
+    assert shared_rows == serial_rows
+    assert any(row.findings for row in shared_rows.values())
+    assert any(row.skip for row in shared_rows.values())
+    # Rows follow the recorded walk, which lets the next rescan compare whole columns.
+    options = ScanOptions()
+    key = cache_key(
+        records, options.min_confidence, options.include_vendored, options.max_file_bytes
+    )
+    table = shared_cache.load(key)
+    _settings, _ancestors, _checks, recorded_files, _others = shared_cache.walk
+    assert table.rels == [rel for rel in recorded_files if rel in shared_rows]
+
+    # An edit after a shared cold scan is read again, the rest is taken from the table.
+    edited = next(rel for rel, row in sorted(shared_rows.items()) if row.findings)
+    path = big / edited
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original.replace(b"\n", b"\n\n", 1))
+        again = scan_tree(big, records, cache=shared_cache, workers=2)
+        assert again.bytes_read == len(original) + 1
+        same_scan(again, scan_tree(big, records, workers=1))
+    finally:
+        path.write_bytes(original)
+        os.utime(path, ns=(OLD, OLD))
 
 
 _PARENT = os.getpid()

@@ -124,11 +124,16 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, str) and type(value) is not str else value
 
 
+def stored_findings(findings: Sequence[Finding]) -> tuple[tuple[Any, ...], ...]:
+    """Findings as the cache holds them: tuples of built-in field values, path left out."""
+    return tuple(tuple(map(_plain, _STORED_FIELDS(f))) for f in findings)
+
+
 def _encode(entry: Row | CachedFile) -> Row:
     """A row as stored: only built-in types, findings as tuples of field values."""
     size, mtime_ns, digest, skip, found = entry
     if found and isinstance(found[0], Finding):
-        found = tuple(tuple(map(_plain, _STORED_FIELDS(f))) for f in found)
+        found = stored_findings(found)
     return (size, mtime_ns, digest, None if skip is None else str(skip), found)
 
 
@@ -313,7 +318,14 @@ class ScanCache:
         for path, entry in changed.items():
             if entry[3] is not None or entry[4]:  # the few rows that need converting
                 rows[path] = _encode(entry)
-        table = Rows.of(rows, order)
+        self._write(key, Rows.of(rows, order), walk)
+
+    def replace(self, key: str, table: Rows, walk: Any = None) -> None:
+        """Write ``table`` as the whole cache under ``key`` (a first scan builds it in
+        walk order already, with findings stored as ``stored_findings`` gives them)."""
+        self._write(key, table, walk)
+
+    def _write(self, key: str, table: Rows, walk: Any) -> None:
         try:
             payload = marshal.dumps((SCHEMA_VERSION, key, table.columns(), walk), _MARSHAL_VERSION)
         except ValueError as error:  # an unexpected type in a row: a bug, not a reason to fail

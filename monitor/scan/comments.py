@@ -70,13 +70,21 @@ def _master(spec: LexSpec) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.DOTALL | re.MULTILINE)
 
 
-@lru_cache(maxsize=32)
-def _starts(spec: LexSpec) -> tuple[re.Pattern[str], int] | None:
-    """Characters every token holds within its first few, and how far before them
-    a token may begin (a string prefix); None when a comment marker is not literal.
+class _Plan(NamedTuple):
+    """Where tokens can begin (see ``_starts``)."""
 
-    Searching for these and trying the master regex only there finds the same
-    tokens as ``finditer`` without it attempting a match at every position.
+    starts: re.Pattern[str]  # characters every token holds within its first few
+    back: int  # how far before such a character a token may begin (a string prefix)
+    enders: frozenset[str]  # ASCII characters that can end a prefix: no other one can
+
+
+@lru_cache(maxsize=32)
+def _starts(spec: LexSpec) -> _Plan | None:
+    """How to find tokens without trying the master regex at every position; None
+    when a comment marker is not literal.
+
+    Searching for the start characters and trying the master regex only there
+    finds the same tokens as ``finditer``.
     """
     try:
         prefix = _parser.parse(spec.string_prefix).getwidth()[1] if spec.string_prefix else 0
@@ -93,7 +101,21 @@ def _starts(spec: LexSpec) -> tuple[re.Pattern[str], int] | None:
     firsts += ['"', "'"] if spec.single_quotes or spec.triple_quotes else ['"']
     if spec.backticks:
         firsts.append("`")
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(set(firsts))) + "]"), prefix
+    starts = re.compile("[" + "".join(re.escape(c) for c in sorted(set(firsts))) + "]")
+    return _Plan(starts, prefix, _prefix_enders(spec.string_prefix, prefix))
+
+
+def _prefix_enders(prefix: str, width: int) -> frozenset[str]:
+    """The ASCII characters a string prefix of at most ``width`` characters can end with
+    (every ASCII character when ``width`` is too large to try all prefixes)."""
+    ascii_chars = [chr(code) for code in range(1, 128)]
+    if not prefix or width == 0:
+        return frozenset()
+    if width > 2:
+        return frozenset(ascii_chars)
+    whole = re.compile(f"(?:{prefix})", re.DOTALL)
+    heads = ["", *ascii_chars] if width == 2 else [""]
+    return frozenset(c for c in ascii_chars if any(whole.fullmatch(h + c) for h in heads))
 
 
 def _tokens(text: str, spec: LexSpec) -> Iterator[re.Match[str]]:
@@ -103,13 +125,18 @@ def _tokens(text: str, spec: LexSpec) -> Iterator[re.Match[str]]:
     if plan is None:
         yield from master.finditer(text)
         return
-    starts, back = plan
-    search, match = starts.search, master.match
+    search, match = plan.starts.search, master.match
+    back, enders = plan.back, plan.enders
     pos = 0
     while (hint := search(text, pos)) is not None:
         first = hint.start()
-        # A token starting before ``first`` would hold a start character before it.
-        for start in range(max(pos, first - back), first + 1):
+        # A token starting before ``first`` would hold a start character before it,
+        # so ``text[start:first]`` is its string prefix: one that cannot end with
+        # the character before ``first`` rules out every earlier start.
+        earliest = max(pos, first - back)
+        if earliest < first and (ahead := text[first - 1]).isascii() and ahead not in enders:
+            earliest = first
+        for start in range(earliest, first + 1):
             if (m := match(text, start)) is not None:
                 yield m
                 pos = m.end()  # tokens are never empty

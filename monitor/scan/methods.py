@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .lang_shell import curl_method
 
@@ -66,9 +67,10 @@ class Lines:
 
     @classmethod
     def of(cls, text: str) -> Lines:
-        starts = [0]
-        starts.extend(m.end() for m in re.finditer(r"\n", text))
-        return cls(text, starts)
+        # Each line starts one past the end of the one before: running sums of
+        # line lengths plus one, computed without a Python-level loop.
+        lengths = map(len, text.split("\n")[:-1])
+        return cls(text, list(accumulate(map((1).__add__, lengths), initial=0)))
 
     def index(self, offset: int) -> int:
         """The line holding ``offset`` (0-based); offsets before the text are line 0."""

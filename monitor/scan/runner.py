@@ -12,7 +12,9 @@ Three paths, cheapest first:
   file, and whole columns of sizes and mtimes are compared with the cache's;
 - something changed: files whose metadata moved are read, the rest trusted;
 - no cache rows: the walk skips the per-file ``stat`` (the reader's ``fstat``
-  gives size and mtime), shortening the part no other process can share.
+  gives size and mtime); with more than one core the tree is shared out by
+  directory (``split``) and the results arrive as columns that become the
+  new cache table as they are, with no per-file merge.
 
 Workers start with ``fork`` only while this process runs a single thread
 (Linux): nothing can hold a lock then, and a forked worker is scanning within
@@ -51,6 +53,7 @@ from .cache import (
     cache_key,
     content_digest,
     row_findings,
+    stored_findings,
 )
 from .engine import scan_text
 from .findings import Finding
@@ -375,8 +378,10 @@ def _scan_tree(
     replayed = replay(cache.walk, settings) if cache is not None and len(table) else None
     record = WalkRecord(fresh_after_ns) if cache is not None and replayed is None else None
     known: dict[str, Row] = {}
+    built: Rows | None = None  # a whole new cache table (a first scan shared out)
+    changed: dict[str, Row] = {}
     if replayed is None and not len(table) and workers > 1:
-        changed = _scan_split(
+        built = _scan_split(
             result, records, options, root_real, workers, record, progress, fresh_after_ns
         )
     else:
@@ -395,8 +400,11 @@ def _scan_tree(
             dispatcher.close()
     if cache is not None:
         walked = cache.walk if record is None else snapshot(settings, record)
-        order = replayed.rels if replayed is not None else record.files if record else ()
-        cache.store(key, changed, known.keys() - seen, walked, order)
+        if built is not None:
+            cache.replace(key, built, walked)
+        else:
+            order = replayed.rels if replayed is not None else record.files if record else ()
+            cache.store(key, changed, known.keys() - seen, walked, order)
     result.findings.sort(key=_order)
     result.skipped.sort()
     result.elapsed = time.perf_counter() - started
@@ -556,22 +564,43 @@ def _scan_split(
     record: WalkRecord | None,
     progress: ProgressFn | None,
     fresh_after_ns: int,
-) -> dict[str, Row]:
-    """A cold scan shared by directory between processes (see ``split``)."""
-    record_after = None if record is None else fresh_after_ns
-    make = partial(_subtree_scanner, records, options, root_real, record_after)
+) -> Rows:
+    """A cold scan shared by directory between processes (see ``split``); returns the
+    cache table it built, in the order the walk record lists the files."""
+    recording = record is not None
+    make = partial(_subtree_scanner, records, options, root_real, fresh_after_ns, recording)
     split = SplitScan(make, workers, SERIAL_BELOW, _split_pool)
-    changed: dict[str, Row] = {}
+    rels: list[str] = []
+    sizes: list[int] = []
+    mtimes: list[int] = []
+    digests: list[bytes] = []
+    extras: dict[int, tuple[str | None, tuple[Any, ...]]] = {}
     done = 0
 
     def absorb(task: TaskResult) -> None:
         nonlocal done
-        _fold(result, task.outcomes, {}, changed, fresh_after_ns)
+        offset = len(rels)
+        rels.extend(task.rels)
+        sizes.extend(task.sizes)
+        mtimes.extend(task.mtimes)
+        digests.append(task.digests)
+        scanned, scanned_bytes = len(task.rels), sum(task.sizes)
+        for index, skip, findings, stored in task.notes:
+            extras[offset + index] = (skip, stored)
+            if skip is None:
+                result.findings.extend(findings)
+            else:
+                result.skip(Skipped(task.rels[index], SkipReason(skip)))
+                scanned -= 1
+                scanned_bytes -= task.sizes[index]
         for item in task.skipped:
             result.skip(item)
+        result.files_scanned += scanned
+        result.bytes_scanned += scanned_bytes
+        result.bytes_read += task.bytes_read
         if record is not None and task.record is not None:
             record.absorb(task.record)
-        done += len(task.outcomes) + len(task.skipped)
+        done += task.files()
         if progress is not None:
             progress(done, None)
 
@@ -579,11 +608,15 @@ def _scan_split(
     result.workers = workers if split.used_pool else 0
     if progress is not None:
         progress(done, done)
-    return changed
+    return Rows(rels, sizes, mtimes, b"".join(digests), extras)
 
 
 def _subtree_scanner(
-    records: Records, options: ScanOptions, root_real: str, record_after: int | None
+    records: Records,
+    options: ScanOptions,
+    root_real: str,
+    fresh_after_ns: int,
+    record: bool,
 ) -> SubtreeScanner:
     tree = TreeWalk(
         root_real,
@@ -593,7 +626,8 @@ def _subtree_scanner(
         options.max_file_bytes,
         stat_files=False,  # the reader's ``fstat`` tells size and mtime
     )
-    return SubtreeScanner(tree, FileScanner(records, options).run, record_after)
+    scanner = FileScanner(records, options)
+    return SubtreeScanner(tree, scanner.run, stored_findings, fresh_after_ns, record)
 
 
 def _split_pool(workers: int, make: Callable[[], SubtreeScanner]) -> ProcessPoolExecutor:

@@ -7,7 +7,8 @@ by directory instead: a task is a handful of unlisted folders; whoever runs
 it (a worker process or this one) lists them depth first, reads and
 matches each file, and stops after ``budget`` files, handing back the
 folders it did not reach. Tasks stay small enough to balance the cores on
-a lopsided tree, and only outcomes cross process boundaries.
+a lopsided tree, and only results cross process boundaries, column by
+column (``TaskResult``), ready to become the cache table.
 
 Folders carry their ignore chain, so a worker needs no state beyond what
 its initializer built. A worker that dies loses only unreported tasks,
@@ -24,7 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple
 
-from .walker import FileEntry, Folder, RecordParts, Skipped, TreeWalk, WalkRecord
+from .walker import FileEntry, Folder, RecordParts, Skipped, SkipReason, TreeWalk, WalkRecord
 
 log = logging.getLogger(__name__)
 
@@ -34,42 +35,99 @@ BATCH = 16  # folders handed to a worker at once (it returns those it did not re
 
 
 class TaskResult(NamedTuple):
-    """What one task learned: per-file outcomes (``Outcome`` as plain tuples), walk skips,
-    its part of the walk record (None when not recording) and the folders it left."""
+    """What one task learned, column by column (lists of plain values pickle and merge
+    far faster than a tuple per file).
 
-    outcomes: list[tuple[Any, ...]]
+    ``rels``, ``sizes``, ``mtimes`` and ``digests`` (16 bytes each, joined) describe
+    every file read, in listing order: the cache rows, with a too-fresh mtime
+    already 0. ``notes`` holds (index into those columns, skip reason or None,
+    findings, findings as the cache stores them) for the few files that were
+    skipped once read or have findings. ``skipped`` are files the walk passed
+    over or that could not be read; ``record`` is this task's part of the walk
+    record (None when not recording); ``left`` the folders it did not reach.
+    """
+
+    rels: list[str]
+    sizes: list[int]
+    mtimes: list[int]
+    digests: bytes
+    notes: list[tuple[int, str | None, tuple[Any, ...], tuple[Any, ...]]]
     skipped: list[Skipped]
+    bytes_read: int
     record: RecordParts | None
     left: list[Folder]
 
+    def files(self) -> int:
+        return len(self.rels) + len(self.skipped)
+
 
 class SubtreeScanner:
-    """Runs tasks: lists folders with ``TreeWalk`` and matches files with a ``FileScanner``."""
+    """Runs tasks: lists folders with ``TreeWalk`` and matches files with a ``FileScanner``.
+
+    ``scan_file`` is ``FileScanner.run`` (an ``Outcome`` per file);
+    ``store_findings`` converts findings to the cache's form (``stored_findings``).
+    """
 
     def __init__(
-        self, tree: TreeWalk, scan_file: Callable[[Any], Any], record_after: int | None
+        self,
+        tree: TreeWalk,
+        scan_file: Callable[[Any], tuple[Any, ...]],
+        store_findings: Callable[[Any], tuple[Any, ...]],
+        fresh_after_ns: int,
+        record: bool,
     ) -> None:
         self.tree = tree
-        self.scan_file = scan_file  # ``FileScanner.run``
-        self.record_after = record_after  # the ``WalkRecord`` cut-off, None: no record
+        self.scan_file = scan_file
+        self.store_findings = store_findings
+        self.fresh_after_ns = fresh_after_ns  # a newer mtime is stored as 0: not trusted
+        self.record = record
 
     def run(self, folders: Sequence[Folder], budget: int) -> TaskResult:
-        record = None if self.record_after is None else WalkRecord(self.record_after)
+        record = WalkRecord(self.fresh_after_ns) if self.record else None
         stack = list(reversed(folders))  # the first folder is listed first
-        outcomes: list[tuple[Any, ...]] = []
+        rels: list[str] = []
+        sizes: list[int] = []
+        mtimes: list[int] = []
+        digests: list[bytes] = []
+        notes: list[tuple[int, str | None, tuple[Any, ...], tuple[Any, ...]]] = []
         skipped: list[Skipped] = []
+        bytes_read = files = 0
+        fresh = self.fresh_after_ns
         list_folder, scan_file, file_entry = self.tree.list_folder, self.scan_file, FileEntry
-        while stack and len(outcomes) < budget:
+        while stack and files < budget:
             items, subdirs = list_folder(stack.pop(), record)
             for item in items:
-                if item.__class__ is file_entry:
-                    path, rel, size, mtime_ns = item
-                    outcomes.append(scan_file((rel, path, size, mtime_ns, b"")))
-                else:
+                if item.__class__ is not file_entry:
                     skipped.append(item)  # type: ignore[arg-type]
+                    continue
+                files += 1
+                path, rel, size, mtime_ns = item
+                _, size, mtime_ns, digest, skip, found, _, read = scan_file(
+                    (rel, path, size, mtime_ns, b"")
+                )
+                bytes_read += read
+                if not digest:  # unreadable, or the matcher failed: nothing to cache
+                    skipped.append(Skipped(rel, SkipReason(skip or SkipReason.SCAN_ERROR)))
+                    continue
+                if skip is not None or found:
+                    notes.append((len(rels), skip, found, self.store_findings(found)))
+                rels.append(rel)
+                sizes.append(size)
+                mtimes.append(0 if mtime_ns >= fresh else mtime_ns)
+                digests.append(digest)
             stack.extend(subdirs)
         stack.reverse()  # back in walk order: the next folder to list first
-        return TaskResult(outcomes, skipped, None if record is None else record.parts(), stack)
+        return TaskResult(
+            rels,
+            sizes,
+            mtimes,
+            b"".join(digests),
+            notes,
+            skipped,
+            bytes_read,
+            None if record is None else record.parts(),
+            stack,
+        )
 
 
 _subtrees: SubtreeScanner | None = None
@@ -118,7 +176,7 @@ class SplitScan:
 
         def take(task: TaskResult) -> None:
             nonlocal files_done
-            files_done += len(task.outcomes)
+            files_done += len(task.rels)
             pending.extend(task.left)
             absorb(task)
 

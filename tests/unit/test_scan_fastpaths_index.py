@@ -156,7 +156,11 @@ def test_lexing_from_start_characters_finds_the_same_tokens(language: str) -> No
 
 def test_start_characters_cover_python_prefixes() -> None:
     plan = comments._starts(PROFILES["python"].lex)
-    assert plan is not None and plan[1] == 2
+    assert plan is not None and plan.back == 2
+    # Only a prefix letter before a quote can make a token start earlier.
+    assert plan.enders == frozenset("rbufRBUF")
+    assert comments._prefix_enders("(?:rb|br)", 2) == frozenset("rb")
+    assert len(comments._prefix_enders("[a-z]{0,3}", 3)) == 127  # too wide: try every start
     lexed = lex("x = rb\"a/b\" + F'c' # note\n", PROFILES["python"].lex)
     assert [t.prefix for t in lexed.strings] == ["rb", "F"]
     assert len(lexed.comments) == 1
