@@ -11,6 +11,26 @@ from monitor.domain import Action, AnnouncedOnSource, DeprecationRecord, Kind, O
 TARGETS = Path(__file__).resolve().parents[1] / "fixtures" / "codebases" / "targets.json"
 
 
+def deprecated(
+    kind: Kind,
+    items: tuple[str, ...],
+    replacement: str | None = None,
+    surface: str = "connect",
+    source_url: str = "https://docs.instacart.com/x",
+) -> DeprecationRecord:
+    """A changelog deprecation with only what the scanner looks at filled in."""
+    return DeprecationRecord(
+        kind=kind,
+        action=Action.DEPRECATED,
+        surface=surface,
+        items=items,
+        title="t",
+        origin=Origin.CHANGELOG,
+        source_url=source_url,
+        replacement=replacement,
+    )
+
+
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 

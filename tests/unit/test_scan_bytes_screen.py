@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.domain import Action, DeprecationRecord, Kind, Origin
+from monitor.domain import Kind
 from monitor.scan import runner as runner_module
 from monitor.scan.prefilter import LowerScreen
 from monitor.scan.runner import FileScanner, ScanOptions, scan_tree
@@ -27,27 +27,12 @@ from monitor.scan.walker import (
     ascii_source_reason,
     decode_source,
 )
-
-
-def _record(
-    kind: Kind, items: tuple[str, ...], replacement: str | None = None
-) -> DeprecationRecord:
-    return DeprecationRecord(
-        kind=kind,
-        action=Action.DEPRECATED,
-        surface="connect",
-        items=items,
-        title="t",
-        origin=Origin.CHANGELOG,
-        source_url="https://docs.instacart.com/x",
-        replacement=replacement,
-    )
-
+from tests.support.scan_targets import deprecated
 
 RECORDS = [
-    ("1", _record(Kind.FIELD, ("LineItem.unit", "quantity"), "line_item_measurements")),
-    ("2", _record(Kind.ENUM_VALUE, ("window.type=asap",))),
-    ("3", _record(Kind.ENDPOINT, ("GET /v2/fulfillment/stores",))),
+    ("1", deprecated(Kind.FIELD, ("LineItem.unit", "quantity"), "line_item_measurements")),
+    ("2", deprecated(Kind.ENUM_VALUE, ("window.type=asap",))),
+    ("3", deprecated(Kind.ENDPOINT, ("GET /v2/fulfillment/stores",))),
 ]
 TARGETS = build_targets(RECORDS)
 PIECES = [

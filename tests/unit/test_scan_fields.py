@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.domain import Action, DeprecationRecord, Kind, Origin
+from monitor.domain import Kind
 from monitor.scan import TargetSet, build_targets, scan_text
+from tests.support.scan_targets import deprecated
 
 URL = "https://docs.instacart.com/developer_platform_api/api/changelog"
 
 
 def _record(kind: Kind, items: tuple[str, ...], replacement: str | None = None):
-    return DeprecationRecord(
-        kind=kind,
-        action=Action.DEPRECATED,
-        surface="Developer Platform API",
-        items=items,
-        title="t",
-        origin=Origin.CHANGELOG,
-        source_url=URL,
-        replacement=replacement,
-    )
+    return deprecated(kind, items, replacement, "Developer Platform API", URL)
 
 
 @pytest.fixture(scope="module")

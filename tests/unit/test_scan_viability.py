@@ -12,35 +12,20 @@ import random
 
 import pytest
 
-from monitor.domain import Action, DeprecationRecord, Kind, Origin
+from monitor.domain import Kind
 from monitor.scan import prefilter, scan_text
 from monitor.scan.names import snake_case
 from monitor.scan.prefilter import LiteralSet, LowerScreen, TokenFinder
 from monitor.scan.reasons import about_change
 from monitor.scan.targets import ScanTarget, TargetSet, build_targets
 from monitor.scan.viability import CHANGE_REACH, MAX_OCCURRENCES, TIE_HINTS
-
-
-def _record(
-    kind: Kind, items: tuple[str, ...], replacement: str | None = None
-) -> DeprecationRecord:
-    return DeprecationRecord(
-        kind=kind,
-        action=Action.DEPRECATED,
-        surface="connect",
-        items=items,
-        title="t",
-        origin=Origin.CHANGELOG,
-        source_url="https://docs.instacart.com/x",
-        replacement=replacement,
-    )
-
+from tests.support.scan_targets import deprecated
 
 RECORDS = [
-    ("1", _record(Kind.FIELD, ("LineItem.unit", "quantity"), "line_item_measurements")),
-    ("2", _record(Kind.ENUM_VALUE, ("window.type=asap",))),
-    ("3", _record(Kind.FIELD, ("order.special_instructions",))),
-    ("4", _record(Kind.ENDPOINT, ("GET /v2/fulfillment/stores",))),
+    ("1", deprecated(Kind.FIELD, ("LineItem.unit", "quantity"), "line_item_measurements")),
+    ("2", deprecated(Kind.ENUM_VALUE, ("window.type=asap",))),
+    ("3", deprecated(Kind.FIELD, ("order.special_instructions",))),
+    ("4", deprecated(Kind.ENDPOINT, ("GET /v2/fulfillment/stores",))),
 ]
 TARGETS = build_targets(RECORDS)
 
