@@ -123,15 +123,6 @@ def endpoint_hits(ctx: FileContext, active: Sequence[ScanTarget]) -> list[Hit]:
                 continue  # sent with another method: a different (live) operation
             confidence, reason = _confidence(target, match, method, ctx.tied)
             hits.append(
-                Hit(
-                    candidate.start,
-                    candidate.end,
-                    target.item,
-                    target.deprecation_id,
-                    target.kind.value,
-                    Category.USE,
-                    confidence,
-                    reason,
-                )
+                Hit.about(target, candidate.start, candidate.end, Category.USE, confidence, reason)
             )
     return hits

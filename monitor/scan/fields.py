@@ -138,17 +138,9 @@ def _field_pattern_hits(
                 confidence = _confidence(evidence, target, ctx.tied)
                 if confidence is None:
                     continue
+                reason = _reason(target, evidence, scope, ctx.tied)
                 hits.append(
-                    Hit(
-                        start,
-                        m.end("name"),
-                        target.item,
-                        target.deprecation_id,
-                        target.kind.value,
-                        Category.USE,
-                        confidence,
-                        _reason(target, evidence, scope, ctx.tied),
-                    )
+                    Hit.about(target, start, m.end("name"), Category.USE, confidence, reason)
                 )
     return hits, matched_names
 
@@ -238,16 +230,5 @@ def value_hits(ctx: FileContext, targets: TargetSet, active: Sequence[ScanTarget
                 confidence = Confidence.MEDIUM if ctx.tied else Confidence.LOW
             where = f"as `{target.parent}.{target.name}`" if has_parent else f"as a `{target.name}`"
             reason = f"{status(target)}; `{target.value}` used {where}"
-            hits.append(
-                Hit(
-                    start,
-                    end,
-                    target.item,
-                    target.deprecation_id,
-                    target.kind.value,
-                    Category.USE,
-                    confidence,
-                    reason,
-                )
-            )
+            hits.append(Hit.about(target, start, end, Category.USE, confidence, reason))
     return hits

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .comments import Lexed, lex, whole_text_as_comment
 from .context import BracketIndex, Scope, enclosing, python_scope, yaml_parents
@@ -19,6 +20,9 @@ from .paths import (
     word_constants,
 )
 from .profile import Profile
+
+if TYPE_CHECKING:
+    from .targets import ScanTarget
 
 # Signs that a file talks to Instacart: a host, a Connect/IDP path, or a name.
 _TIE = re.compile(r"(?i)instacart(?!plus)|/v2/fulfillment\b|/idp/v1/|/v2/oauth/token")
@@ -54,6 +58,28 @@ class Hit:
     category: str
     confidence: str
     reason: str
+
+    @classmethod
+    def about(
+        cls,
+        target: ScanTarget,
+        start: int,
+        end: int,
+        category: str,
+        confidence: str,
+        reason: str,
+    ) -> Hit:
+        """A hit on ``target``'s item, in ``text[start:end]``."""
+        return cls(
+            start,
+            end,
+            target.item,
+            target.deprecation_id,
+            target.kind.value,
+            category,
+            confidence,
+            reason,
+        )
 
 
 @dataclass

@@ -46,18 +46,8 @@ def _endpoint_mentions(block: str, offset: int, targets: Sequence[ScanTarget]) -
             if method and target.method and method != target.method:
                 continue
             confident = method == target.method and not target.shared_with_live
-            hits.append(
-                Hit(
-                    offset + m.start(),
-                    offset + m.end(),
-                    target.item,
-                    target.deprecation_id,
-                    target.kind.value,
-                    Category.MENTION,
-                    Confidence.HIGH if confident else Confidence.MEDIUM,
-                    f"mentioned in a comment or document; {status(target)}",
-                )
-            )
+            confidence = Confidence.HIGH if confident else Confidence.MEDIUM
+            hits.append(_mention(target, offset + m.start(), offset + m.end(), confidence))
     return hits
 
 
@@ -98,16 +88,8 @@ def _name_mentions(block: str, offset: int, target: ScanTarget) -> list[Hit]:
 
 
 def _mention(target: ScanTarget, start: int, end: int, confidence: Confidence) -> Hit:
-    return Hit(
-        start,
-        end,
-        target.item,
-        target.deprecation_id,
-        target.kind.value,
-        Category.MENTION,
-        confidence,
-        f"mentioned in a comment or document; {status(target)}",
-    )
+    reason = f"mentioned in a comment or document; {status(target)}"
+    return Hit.about(target, start, end, Category.MENTION, confidence, reason)
 
 
 def mention_hits(ctx: FileContext, active: Sequence[ScanTarget]) -> list[Hit]:
