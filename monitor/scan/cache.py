@@ -124,6 +124,13 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, str) and type(value) is not str else value
 
 
+def stored_mtime(mtime_ns: int, fresh_after_ns: int) -> int:
+    """The mtime a row keeps: 0 for a file modified too recently to trust, which may
+    change again within the same timestamp tick (git calls these "racily clean"), so
+    the next scan checks its content."""
+    return 0 if mtime_ns >= fresh_after_ns else mtime_ns
+
+
 def stored_findings(findings: Sequence[Finding]) -> tuple[tuple[Any, ...], ...]:
     """Findings as the cache holds them: tuples of built-in field values, path left out."""
     return tuple(tuple(map(_plain, _STORED_FIELDS(f))) for f in findings)

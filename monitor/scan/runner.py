@@ -53,7 +53,7 @@ from .cache import (
     cache_key,
     content_digest,
     row_findings,
-    stored_findings,
+    stored_mtime,
 )
 from .engine import scan_text
 from .findings import Finding
@@ -531,8 +531,7 @@ def _fold(
     hits = read = scanned = scanned_bytes = 0
     for outcome in outcomes:
         rel, size, mtime_ns, digest, skip, findings, reused, bytes_read = outcome
-        if mtime_ns >= fresh_after_ns:
-            mtime_ns = 0  # just modified: stored as untrusted, checked by content next time
+        mtime_ns = stored_mtime(mtime_ns, fresh_after_ns)
         read += bytes_read
         if reused:  # same bytes as cached: keep its verdict, refresh its metadata
             row = known[rel]
@@ -627,7 +626,7 @@ def _subtree_scanner(
         stat_files=False,  # the reader's ``fstat`` tells size and mtime
     )
     scanner = FileScanner(records, options)
-    return SubtreeScanner(tree, scanner.run, stored_findings, fresh_after_ns, record)
+    return SubtreeScanner(tree, scanner.run, fresh_after_ns, record)
 
 
 def _split_pool(workers: int, make: Callable[[], SubtreeScanner]) -> ProcessPoolExecutor:

@@ -25,6 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, NamedTuple
 
+from .cache import stored_findings, stored_mtime
 from .walker import FileEntry, Folder, RecordParts, Skipped, SkipReason, TreeWalk, WalkRecord
 
 log = logging.getLogger(__name__)
@@ -64,22 +65,19 @@ class TaskResult(NamedTuple):
 class SubtreeScanner:
     """Runs tasks: lists folders with ``TreeWalk`` and matches files with a ``FileScanner``.
 
-    ``scan_file`` is ``FileScanner.run`` (an ``Outcome`` per file);
-    ``store_findings`` converts findings to the cache's form (``stored_findings``).
+    ``scan_file`` is ``FileScanner.run`` (an ``Outcome`` per file).
     """
 
     def __init__(
         self,
         tree: TreeWalk,
         scan_file: Callable[[Any], tuple[Any, ...]],
-        store_findings: Callable[[Any], tuple[Any, ...]],
         fresh_after_ns: int,
         record: bool,
     ) -> None:
         self.tree = tree
         self.scan_file = scan_file
-        self.store_findings = store_findings
-        self.fresh_after_ns = fresh_after_ns  # a newer mtime is stored as 0: not trusted
+        self.fresh_after_ns = fresh_after_ns  # see ``stored_mtime``
         self.record = record
 
     def run(self, folders: Sequence[Folder], budget: int) -> TaskResult:
@@ -110,10 +108,10 @@ class SubtreeScanner:
                     skipped.append(Skipped(rel, SkipReason(skip or SkipReason.SCAN_ERROR)))
                     continue
                 if skip is not None or found:
-                    notes.append((len(rels), skip, found, self.store_findings(found)))
+                    notes.append((len(rels), skip, found, stored_findings(found)))
                 rels.append(rel)
                 sizes.append(size)
-                mtimes.append(0 if mtime_ns >= fresh else mtime_ns)
+                mtimes.append(stored_mtime(mtime_ns, fresh))
                 digests.append(digest)
             stack.extend(subdirs)
         stack.reverse()  # back in walk order: the next folder to list first
