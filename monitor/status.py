@@ -10,7 +10,6 @@ database that cannot be opened at all is also "down" (the command exits 3 before
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from monitor.daemon.jobstore import StoredJobs
 from monitor.errors import EXIT_FINDINGS, EXIT_OK, EXIT_RUNTIME
-from monitor.store.models import Alert, Codebase, Deprecation, Finding, JobRun, Source
+from monitor.store.counts import store_counts
+from monitor.store.models import Codebase, JobRun, Source
 
 
 @dataclass
@@ -97,31 +97,18 @@ def gather(
     session: Session,
     database: str,
     schema_revision: str | None,
-    stored: StoredJobs | None = None,
-    now: datetime | None = None,
+    stored: StoredJobs,
+    now: datetime,
 ) -> StatusSnapshot:
-    """Read everything `status` shows; ``stored`` and ``now`` add the daemon's view."""
+    """Read everything `status` shows, the daemon's view (``stored``) included."""
     snapshot = StatusSnapshot(database=database, schema_revision=schema_revision)
-    if stored is not None and now is not None:
-        snapshot.next_runs = dict(stored.next_runs)
-        snapshot.daemon = daemon_state(stored.heartbeat_next, stored.heartbeat_interval, now)
-    by_status = session.execute(
-        select(Deprecation.status, func.count()).group_by(Deprecation.status)
-    )
-    snapshot.deprecations = {status: count for status, count in by_status}
+    snapshot.next_runs = dict(stored.next_runs)
+    snapshot.daemon = daemon_state(stored.heartbeat_next, stored.heartbeat_interval, now)
+    counts = store_counts(session)
+    snapshot.deprecations = counts.deprecations
+    snapshot.open_findings = counts.open_findings
+    snapshot.alerts = counts.alerts
     snapshot.codebases = session.scalar(select(func.count()).select_from(Codebase)) or 0
-    snapshot.open_findings = (
-        session.scalar(
-            select(func.count())
-            .select_from(Finding)
-            .where(Finding.fixed_at.is_(None), Finding.category == "use")
-        )
-        or 0
-    )
-    alert_states = Counter(
-        dict(session.execute(select(Alert.state, func.count()).group_by(Alert.state)).all())
-    )
-    snapshot.alerts = dict(alert_states)
     for source in session.scalars(select(Source).order_by(Source.name)):
         snapshot.sources.append(
             {

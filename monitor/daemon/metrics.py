@@ -14,8 +14,9 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from monitor.store.counts import store_counts
 from monitor.store.database import Database
-from monitor.store.models import Alert, Deprecation, Finding
+from monitor.store.models import Deprecation
 
 _PREFIX = "connect_monitor"
 _DURATION_BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
@@ -91,25 +92,17 @@ class StoreCollector(Collector):
         )
         today = self.clock().date()
         with self.database.sessions() as session:
-            for status, count in session.execute(
-                select(Deprecation.status, func.count()).group_by(Deprecation.status)
-            ):
-                deprecations.add_metric([status], count)
-            for state, count in session.execute(
-                select(Alert.state, func.count()).group_by(Alert.state)
-            ):
-                alerts.add_metric([state], count)
-            open_uses = session.scalar(
-                select(func.count())
-                .select_from(Finding)
-                .where(Finding.fixed_at.is_(None), Finding.category == "use")
-            )
+            counts = store_counts(session)
             soonest = session.scalar(
                 select(func.min(Deprecation.window_closes_on)).where(
                     Deprecation.status == "active", Deprecation.window_closes_on >= today
                 )
             )
-        findings.add_metric([], open_uses or 0)
+        for status, count in counts.deprecations.items():
+            deprecations.add_metric([status], count)
+        for state, count in counts.alerts.items():
+            alerts.add_metric([state], count)
+        findings.add_metric([], counts.open_findings)
         days = days_until(soonest, today)
         if days is not None:
             next_close.add_metric([], days)

@@ -224,32 +224,19 @@ def has_scraped(session: Session) -> bool:
 def catalog_listing(
     records: Iterable[tuple[str, DeprecationRecord]], today: date
 ) -> list[dict[str, Any]]:
-    """Catalog records in the same shape as stored ones, marked ``origin: catalog``."""
+    """Catalog records in the same shape as stored ones, marked ``origin: catalog``.
+
+    Each becomes an unsaved row, so the listing is ``as_listing``'s and a new column
+    needs adding in one place only.
+    """
     rows = []
     for record_id, record in records:
-        closes = record.closes_on(today)
-        rows.append(
-            {
-                "id": record_id,
-                "kind": record.kind.value,
-                "action": record.action.value,
-                "surface": record.surface,
-                "items": list(record.items),
-                "title": record.title,
-                "announced_on": record.announced_on,
-                "announced_on_source": record.announced_on_source.value,
-                "effective_on": record.effective_on,
-                "window_closes_on": closes,
-                "days_left": (closes - today).days,
-                "replacement": record.replacement,
-                "source_url": record.source_url,
-                "origin": Origin.CATALOG.value,
-                "status": DeprecationStatus.ACTIVE.value,
-                "needs_review": record.needs_review,
-                "review_reason": record.review_reason,
-                "shared_with_live": record.shared_with_live,
-                "first_seen_at": None,
-                "last_seen_at": None,
-            }
+        row = Deprecation(
+            surface=record.surface,
+            items=list(record.items),
+            origin=Origin.CATALOG.value,
+            status=DeprecationStatus.ACTIVE.value,
+            **_values(record, today),
         )
+        rows.append(as_listing(row, today) | {"id": record_id})
     return sorted(rows, key=lambda r: (r["window_closes_on"], r["id"]))

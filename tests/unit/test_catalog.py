@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from monitor.catalog import CatalogError, load_catalog, parse_catalog, read_catalog_text
-from monitor.domain import Action, AnnouncedOnSource, DeprecationRecord, Kind, Origin
+from monitor.domain import Action, DeprecationRecord, Kind
 from monitor.scan import build_targets
 
 BASE = "https://docs.instacart.com"
@@ -60,24 +60,16 @@ def _raw() -> dict[str, Any]:
     return data
 
 
-def test_ids_are_unique_and_prefixed(catalog: list[tuple[str, DeprecationRecord]]) -> None:
-    ids = [key for key, _ in catalog]
-    assert len(ids) == len(set(ids))
-    assert all(re.fullmatch(r"catalog:[a-z0-9-]+", key) for key in ids)
-    assert "catalog:lineitem-quantity" in ids
-
-
-def test_every_record_is_well_formed(catalog: list[tuple[str, DeprecationRecord]]) -> None:
+def test_the_shipped_catalog_resolves_against_the_base_url(
+    catalog: list[tuple[str, DeprecationRecord]],
+) -> None:
+    """What the loader does not enforce itself (ids, origins and review flags it does)."""
+    assert "catalog:lineitem-quantity" in [key for key, _ in catalog]
     for key, record in catalog:
-        assert record.origin is Origin.CATALOG, key
-        assert record.announced_on_source is AnnouncedOnSource.CATALOG, key
         assert record.source_url.startswith(BASE + "/"), key
-        assert record.title and record.items and record.extra["description"], key
-        assert record.extra["catalog_id"] == key
-        assert isinstance(record.announced_on, date), key
-        closes = record.closes_on(date(2000, 1, 1))
-        assert closes >= record.announced_on, key
-        assert record.needs_review == bool(record.review_reason), key
+        assert record.extra["description"], key
+        assert record.announced_on is not None
+        assert record.closes_on(date(2000, 1, 1)) >= record.announced_on, key
         for item in record.items:
             assert NOTATION[record.kind].match(item), (key, item)
 
