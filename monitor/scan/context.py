@@ -356,11 +356,16 @@ def python_scope(code: str, offset: int) -> Scope | None:
 def yaml_parents(code: str, offset: int, levels: int = 3) -> list[Scope]:
     """Parent keys of a YAML line; list items (``- key:``) share their mapping."""
     line_start = code.rfind("\n", 0, offset) + 1
-    lines = code[:line_start].splitlines()
-    current = code[line_start:].split("\n", 1)[0]
+    line_end = code.find("\n", line_start)
+    current = code[line_start : line_end if line_end != -1 else len(code)]
     key_indent = len(current) - len(current.lstrip(" -"))
     scopes: list[Scope] = []
-    for text in reversed(lines):
+    cursor = line_start - 1  # the newline ending the line above
+    # Line by line upwards, stopping at the top level: no line above can be a parent then.
+    while cursor >= 0 and key_indent > 0:
+        previous_start = code.rfind("\n", 0, cursor) + 1
+        text = code[previous_start:cursor]
+        cursor = previous_start - 1
         stripped = text.strip()
         if not stripped or stripped.startswith("#"):
             continue

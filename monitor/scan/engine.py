@@ -26,17 +26,17 @@ def scan_text(
     if language is None:
         return []
     found = targets.finder.find(text)
-    if not found:
-        return []
     profile = PROFILES[language]
     signs = targets.gate.signs(text)
+    rules = not profile.is_docs and targets.rules_wanted(signs, include_low)
+    if not found and not rules:
+        return []
     if include_low:
         active = targets.select(found)
     elif signs.blank:  # the usual case: everyday words and nothing tying them to the API
         active = targets.select_sure(found)
     else:
         active = tuple(t for t in targets.select(found) if targets.gate.viable(t, signs))
-    rules = not profile.is_docs and targets.rules_in(signs.present, include_low)
     if not active and not rules:
         return []
     ctx = FileContext(path, text, profile)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from . import lang_go
 from .context import Scope
@@ -152,19 +153,16 @@ def field_hits(ctx: FileContext, targets: TargetSet, active: Sequence[ScanTarget
     hits, matched = _field_pattern_hits(ctx, targets, fields, ctx.profile.field_patterns)
     if ctx.profile.name == "go" and matched:
         # Struct literals spell the Go field name; only trust it for tagged fields.
-        tagged = [t for t in fields if t.name in matched]
-        go_names = {pascal_case(t.name): t for t in tagged if t.name}
+        # Two targets may share a name (``LineItem.quantity``, ``Item.quantity``): each
+        # keeps its own Go spelling, and the owner evidence tells them apart.
         go_targets = [
-            ScanTarget(**{**_as_dict(t), "name": name, "tokens": ()})
-            for name, t in go_names.items()
+            replace(t, name=pascal_case(t.name), tokens=())
+            for t in fields
+            if t.name and t.name in matched
         ]
         more, _ = _field_pattern_hits(ctx, targets, go_targets, (lang_go.STRUCT_LITERAL_KEY,))
         hits.extend(more)
     return hits
-
-
-def _as_dict(target: ScanTarget) -> dict[str, object]:
-    return {slot: getattr(target, slot) for slot in ScanTarget.__slots__}
 
 
 # --- enum and removed values -------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -20,30 +19,10 @@ from .paths import (
     word_constants,
 )
 from .profile import Profile
+from .viability import is_tied
 
 if TYPE_CHECKING:
     from .targets import ScanTarget
-
-# Signs that a file talks to Instacart: a host, a Connect/IDP path, or a name.
-_TIE = re.compile(r"(?i)instacart(?!plus)|/v2/fulfillment\b|/idp/v1/|/v2/oauth/token")
-
-
-def _tie_start(code: str) -> int | None:
-    """Where a ``_TIE`` match could first begin, found with plain substring searches;
-    None when none can. Each literal below is a piece of one alternative that no
-    other character folds to under ``(?i)`` (``ſ`` aside, handled), so the regex
-    itself still decides, only from later on."""
-    folded = code.lower()
-    if len(folded) != len(code):
-        return 0  # lower-casing moved offsets: let the regex scan it all
-    if "\u017f" in folded:
-        folded = folded.replace("\u017f", "s")
-    found = [
-        at + back
-        for word, back in (("nstacart", -1), ("/v2/", 0), ("dp/v1/", -2))
-        if (at := folded.find(word)) != -1
-    ]
-    return max(0, min(found)) if found else None
 
 
 @dataclass(slots=True)
@@ -110,8 +89,7 @@ class FileContext:
     @cached_property
     def tied(self) -> bool:
         """Whether the code (not just its comments) talks to Instacart."""
-        start = _tie_start(self.code)
-        return start is not None and _TIE.search(self.code, start) is not None
+        return is_tied(self.code)
 
     @cached_property
     def brackets(self) -> BracketIndex:

@@ -19,7 +19,9 @@ def directives(text: str) -> dict[int, frozenset[str]]:
     found: dict[int, set[str]] = {}
     if "connect-monitor" not in text:
         return {}  # the directive starts with this literal; most files have none
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only, as everywhere in the scanner (``splitlines`` would also
+    # break at a form feed or U+2028 and shift every line number below it).
+    for number, line in enumerate(text.split("\n"), start=1):
         m = DIRECTIVE.search(line)
         if m is None:
             continue

@@ -17,15 +17,13 @@ from monitor.domain import Action, DeprecationRecord, Kind
 
 from .names import is_distinctive, name_variants, replacement_names
 from .prefilter import TokenFinder
-from .viability import Gate, always_viable, gate_hints
+from .viability import FileSigns, Gate, always_viable, gate_hints
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 _ENDPOINT_ITEM = re.compile(r"^\s*(?:(?P<method>[A-Z]+)\s+)?(?P<path>/\S*)\s*$")
 _PARAM = re.compile(r"^(?:\{[^{}/]+\}|:\w+|<[\w-]+>)$")
-# Tokens that make the integration rules worth running. Rule findings are only
-# medium or high in files that talk to Instacart, so these mirror the tie signs.
-RULE_TOKENS = ("instacart", "Instacart", "INSTACART", "/v2/fulfillment", "/idp/v1/", "/v2/oauth")
-# Extra tokens for rule findings that can only ever be low (no tie in the file).
+# Rule findings are medium or high only in files that may be tied to Instacart
+# (``FileSigns.tied``); these tokens make them worth running for low ones too.
 LOW_RULE_TOKENS = ("client_secret", "clientSecret", "CLIENT_SECRET", "ClientSecret", "Bearer")
 
 
@@ -119,15 +117,9 @@ class TargetSet:
         return chosen
 
     @staticmethod
-    def rules_possible(text: str, include_low: bool = False) -> bool:
-        tokens = RULE_TOKENS + LOW_RULE_TOKENS if include_low else RULE_TOKENS
-        return any(token in text for token in tokens)
-
-    @staticmethod
-    def rules_in(present: set[str], include_low: bool = False) -> bool:
-        """``rules_possible`` from the literals a file is known to contain."""
-        tokens = RULE_TOKENS + LOW_RULE_TOKENS if include_low else RULE_TOKENS
-        return any(token in present for token in tokens)
+    def rules_wanted(signs: FileSigns, include_low: bool = False) -> bool:
+        """Whether the integration rules can find anything at the confidence asked for."""
+        return signs.tied or (include_low and signs.names_any(LOW_RULE_TOKENS))
 
 
 def parse_segments(path: str) -> tuple[str | None, ...]:
@@ -215,11 +207,9 @@ def build_targets(records_with_ids: Iterable[tuple[str | int, DeprecationRecord]
     for target in targets:
         for token in target.tokens:
             by_token.setdefault(token, []).append(target)
-    for token in RULE_TOKENS + LOW_RULE_TOKENS:
-        by_token.setdefault(token, [])
     return TargetSet(
         targets=tuple(targets),
         finder=TokenFinder(by_token),
         by_token={k: tuple(v) for k, v in by_token.items()},
-        gate=Gate(targets, RULE_TOKENS + LOW_RULE_TOKENS),
+        gate=Gate(targets, LOW_RULE_TOKENS),
     )

@@ -9,6 +9,7 @@ with one literal pass per file and a few bisections, before any lexing.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -20,8 +21,37 @@ from .reasons import CHANGE_WORDS, about_change
 if TYPE_CHECKING:
     from .targets import ScanTarget
 
-# Any of these anywhere in a file (comments included) ties it to Instacart.
-TIE_HINTS = ("instacart", "Instacart", "INSTACART", "/v2/", "/idp/v1")
+# A file talks to Instacart when it holds a host, a Connect/IDP path or the name, in any
+# letter case: ``FileContext.tied`` asks this of the code, the gate of the whole text.
+TIE = re.compile(r"(?i)instacart(?!plus)|/v2/fulfillment\b|/idp/v1/|/v2/oauth/token")
+# What the quiet screen looks for (in lower case) so that no tie gets past it.
+TIE_HINTS = ("instacart", "/v2/", "/idp/v1")
+
+
+def tie_start(text: str, lowered: str | None = None) -> int | None:
+    """Where a ``TIE`` match could first begin, found with plain substring searches;
+    None when none can. Each literal below is a piece of one alternative that no
+    other character folds to under ``(?i)`` (``ſ`` aside, handled), so the regex
+    itself still decides, only from later on. ``lowered`` is ``text.lower()`` if known."""
+    folded = text.lower() if lowered is None else lowered
+    if len(folded) != len(text):
+        return 0  # lower-casing moved offsets: let the regex scan it all
+    if "\u017f" in folded:
+        folded = folded.replace("\u017f", "s")
+    found = [
+        at + back
+        for word, back in (("nstacart", -1), ("/v2/", 0), ("dp/v1/", -2))
+        if (at := folded.find(word)) != -1
+    ]
+    return max(0, min(found)) if found else None
+
+
+def is_tied(text: str, lowered: str | None = None) -> bool:
+    """Whether ``TIE`` matches ``text``, sparing most texts the regex."""
+    start = tie_start(text, lowered)
+    return start is not None and TIE.search(text, start) is not None
+
+
 CHANGE_REACH = 240  # characters either side of a name where a change word counts
 MAX_OCCURRENCES = 50  # a sentence about a change sits next to one of the first uses
 
@@ -73,7 +103,8 @@ class FileSigns:
         self._lowered = lowered
         self.present = present
         self.blank = blank
-        self.tied = any(hint in present for hint in TIE_HINTS)
+        # Anywhere, comments included: a tie in the code view implies this one.
+        self.tied = not blank and is_tied(text, lowered)
         self._change = change_words
         self._near: dict[str, bool] = {}
         self._starts: list[int] | None = [] if blank else None

@@ -11,13 +11,14 @@ import re
 
 import pytest
 
-from monitor.scan import comments, context, filectx, rules
+from monitor.scan import comments, context, rules
 from monitor.scan.comments import LexSpec, lex
 from monitor.scan.filectx import FileContext
 from monitor.scan.findings import Finding, with_fingerprints
 from monitor.scan.languages import PROFILES
 from monitor.scan.paths import chain_plans, code_constants, evaluate_chains, string_chains
 from monitor.scan.suppress import directives
+from monitor.scan.viability import TIE
 
 BRACKET_PIECES = ["(", ")", "[", "]", "{", "}", "a", " ", "\n", "x = ", "items: ", "f"]
 CODE_PIECES = [
@@ -182,7 +183,7 @@ def test_tie_shortcut_agrees_with_the_regex(seed: int) -> None:
     seen = set()
     for text in _texts(TIE_PIECES, seed, 2000, 6):
         ctx = FileContext("a.py", text, PROFILES["python"])
-        expected = filectx._TIE.search(text) is not None
+        expected = TIE.search(text) is not None
         assert ctx.tied == expected, text
         seen.add(expected)
     assert seen == {True, False}

@@ -143,3 +143,19 @@ def test_yaml_unquoted_value(targets: TargetSet) -> None:
     assert _items(targets, "req.yaml", source) == [
         (3, "service_options[].window.type=asap", "high")
     ]
+
+
+def test_go_struct_literals_of_two_targets_sharing_a_name() -> None:
+    """``LineItem.quantity`` and ``Item.quantity``: each literal goes to its own owner."""
+    shared = build_targets(
+        [
+            ("lineitem", _record(Kind.FIELD, ("LineItem.quantity",))),
+            ("item", _record(Kind.FIELD, ("Item.quantity",))),
+        ]
+    )
+    source = TIE.replace("LINK =", "var link =") + (
+        'type LineItem struct {\n\tQuantity float64 `json:"quantity"`\n}\n'
+        "func order() LineItem {\n\treturn LineItem{Quantity: 2}\n}\n"
+    )
+    found = _items(shared, "m.go", source)
+    assert (6, "LineItem.quantity", "high") in found

@@ -130,3 +130,11 @@ def test_directive_on_a_code_line_does_not_reach_the_next_line() -> None:
     assert set(table) == {1}
     table = directives("# connect-monitor: ignore[a, b] why\ny = 2\n")
     assert table[2] == frozenset({"a", "b"})
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\u2028", "\x0b"])
+def test_a_form_feed_above_a_directive_does_not_move_it(separator: str) -> None:
+    """Lines are counted at newlines only, as the findings' line numbers are."""
+    source = f"x = 1{separator}\n# connect-monitor: ignore[stores] later\n{USE}\n{USE}\n"
+    findings = [f for f in scan_text("a.py", source, TARGETS) if f.deprecation_id == "stores"]
+    assert [(f.line, f.suppressed) for f in findings] == [(3, True), (4, False)]
