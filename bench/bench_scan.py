@@ -34,7 +34,7 @@ from bench.gen_tree import TARGETS, generate  # noqa: E402
 from monitor.domain import DeprecationRecord  # noqa: E402
 from monitor.scan import build_targets  # noqa: E402
 from monitor.scan.cache import ScanCache  # noqa: E402
-from monitor.scan.runner import ScanResult, scan_tree  # noqa: E402
+from monitor.scan.runner import RACY_WINDOW_NS, ScanResult, scan_tree  # noqa: E402
 from monitor.scan.walker import FileEntry, walk  # noqa: E402
 from tests.support.scan_targets import load_fixture_targets  # noqa: E402
 
@@ -88,7 +88,8 @@ def main() -> None:
         if tree is None:
             tree = Path(scratch) / "tree"
             generate(tree, args.files, args.lines, args.seed)
-            time.sleep(2.1)  # let the newest files age out of the cache's "too fresh" window
+            # Let the newest files age out of the cache's "too fresh" window.
+            time.sleep(RACY_WINDOW_NS / 1e9 + 0.1)
         command = rg_command(sorted(build_targets(records).by_token))
         workers_peak = 0  # KiB; read before ripgrep first runs, as it is a child too
         fulls: list[float] = []

@@ -256,8 +256,6 @@ class Writer:
 
 def _fill(path: str, style: str) -> str:
     """Put a language's placeholders into a path template."""
-    if style == "fstring":
-        return path
     if style == "js":
         return re.sub(r"\{(\w+)\}", lambda m: "${" + _camel(m[1].split("_")) + "}", path)
     if style == "go":
@@ -419,7 +417,7 @@ def _one_file(writer: Writer, ext: str, service: str, lines: int) -> tuple[list[
     return text + FOOTERS.get(ext, []), planted, decoys
 
 
-def _clutter(dest: Path, rng: random.Random) -> int:
+def _clutter(dest: Path, rng: random.Random) -> None:
     """Files every real checkout has and the walker must leave out."""
     (dest / ".gitignore").write_text("*.log\ntmp/\n")
     for index in range(40):
@@ -432,7 +430,6 @@ def _clutter(dest: Path, rng: random.Random) -> int:
         bundle.write_text("var a=1;" * 2000 + "\n")
         (dest / "services" / service / f"debug{index}.log").write_text("quantity=1\n" * 50)
         (dest / "services" / service / f"logo{index}.png").write_bytes(rng.randbytes(512))
-    return 160
 
 
 def generate(dest: Path, files: int = 20_000, lines: int = 1_000_000, seed: int = 7) -> TreeStats:

@@ -8,7 +8,6 @@ import shutil
 import sys
 import threading
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from monitor.scan import build_targets, scan_text
 from monitor.scan import runner as runner_module
 from monitor.scan import split as split_module
 from monitor.scan.cache import CachedFile, ScanCache, cache_key, cache_path
-from monitor.scan.runner import ScanOptions, ScanResult, scan_tree
+from monitor.scan.runner import Job, Outcome, ScanOptions, ScanResult, scan_tree
 from monitor.scan.split import TaskResult
 from monitor.scan.walker import FileEntry, Folder, walk
 from tests.support.scan_targets import load_fixture_targets
@@ -28,10 +27,6 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "codebases"
 OLD = 1_600_000_000_000_000_000  # an mtime far from "just now" (September 2020)
 
 Records = list[tuple[str, DeprecationRecord]]
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +195,53 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(
         result = scan_tree(big, records, workers=2)
     assert "finishing in-process" in caplog.text
     same_scan(result, scan_tree(big, records, workers=1))
+
+
+_REAL_RUN_CHUNK = runner_module._run_chunk
+
+
+def _chunk_dies_in_a_worker(jobs: list[Job]) -> list[Outcome]:
+    """``runner._run_chunk`` in this process; in a worker, an abrupt exit (as if killed)."""
+    if os.getpid() != _PARENT:
+        os._exit(1)
+    return _REAL_RUN_CHUNK(jobs)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers_die", [False, True])
+def test_a_rescan_of_many_changed_files_shares_them_with_a_pool(
+    big: Path,
+    records: Records,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    workers_die: bool,
+) -> None:
+    """After a branch switch every file's mtime moves: the readers' pool (``Dispatcher``)
+    rereads them, reuses the verdicts of unchanged bytes and rescans the edited file."""
+    monkeypatch.setattr(runner_module, "RACY_WINDOW_NS", 0)
+    tree = tmp_path / "tree"
+    shutil.copytree(big, tree)
+    data = tmp_path / "data"
+    first = scan_tree(tree, records, cache=ScanCache.for_root(data, tree), workers=1)
+    edited = tree / next(f.path for f in first.findings if f.category == "use")
+    edited.write_text(edited.read_text() + "\n# edited on another branch\n")
+    files = [path for path in tree.rglob("*") if path.is_file()]
+    assert len(files) > runner_module.SERIAL_BELOW
+    for path in files:
+        os.utime(path, ns=(OLD + 10**9, OLD + 10**9))
+    if workers_die:
+        monkeypatch.setattr(runner_module, "_run_chunk", _chunk_dies_in_a_worker)
+    with caplog.at_level(logging.WARNING, logger="monitor.scan.runner"):
+        rescan = scan_tree(tree, records, cache=ScanCache.for_root(data, tree), workers=2)
+    assert ("finishing in-process" in caplog.text) == workers_die
+    if not workers_die:  # a pool that broke during the walk leaves the count at 0
+        assert rescan.workers == 2
+    # Every file was read again; all but the edited one had the same bytes, so their verdicts
+    # came from the cache.
+    assert rescan.bytes_read >= first.bytes_scanned
+    assert rescan.cache_hits >= first.files_scanned - 1
+    same_scan(rescan, scan_tree(tree, records, workers=1))
 
 
 @pytest.mark.slow

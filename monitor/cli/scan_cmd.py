@@ -21,12 +21,10 @@ from monitor.clock import resolve_now
 from monitor.errors import EXIT_FINDINGS, EXIT_RUNTIME
 from monitor.scan.baseline import load_baseline, new_since, write_baseline
 from monitor.scan.findings import Finding
+from monitor.scan.reasons import at_least
 from monitor.scan.report_text import format_findings, render_json, summary_line
 from monitor.scan.sarif import to_sarif
 from monitor.scan.service import check_directory, scan_codebases
-
-_RANK = {"high": 3, "medium": 2, "low": 1}
-
 
 REFRESH_SECONDS = 0.1
 
@@ -63,11 +61,10 @@ def failing(findings: list[Finding], fail_on: str) -> list[Finding]:
     """Uses (not mentions, not suppressed) at or above the ``--fail-on`` confidence."""
     if fail_on == "never":
         return []
-    floor = _RANK[fail_on]
     return [
         f
         for f in findings
-        if f.category == "use" and not f.suppressed and _RANK.get(f.confidence, 0) >= floor
+        if f.category == "use" and not f.suppressed and at_least(f.confidence, fail_on)
     ]
 
 

@@ -8,7 +8,7 @@ SARIF output live in sibling modules.
 from __future__ import annotations
 
 from .engine import scan_text
-from .findings import Category, Confidence, Finding, RuleKind, fingerprint, with_fingerprints
+from .findings import Category, Confidence, Finding, RuleKind, with_fingerprints
 from .languages import language_for
 from .rules import mask_secrets
 from .targets import ScanTarget, TargetSet, build_targets
@@ -21,7 +21,6 @@ __all__ = [
     "ScanTarget",
     "TargetSet",
     "build_targets",
-    "fingerprint",
     "language_for",
     "mask_secrets",
     "scan_text",

@@ -144,9 +144,9 @@ def _encode(entry: Row | CachedFile) -> Row:
     return (size, mtime_ns, digest, None if skip is None else str(skip), found)
 
 
-def row_findings(path: str, row: Row | CachedFile) -> tuple[Finding, ...]:
-    """The findings of a loaded row (stored as plain tuples) or of a ``CachedFile``."""
-    found = row[4]
+def row_findings(path: str, found: tuple[Any, ...]) -> tuple[Finding, ...]:
+    """A row's findings (its last field) as ``Finding`` objects, whether stored as plain
+    tuples or still objects."""
     if not found or isinstance(found[0], Finding):
         return found  # type: ignore[return-value]
     return tuple(Finding(path, *values) for values in found)
@@ -299,7 +299,9 @@ class ScanCache:
             rows = _rows(content[2]).mapping()
         except (TypeError, ValueError):
             return {}
-        return {path: CachedFile(*row[:4], row_findings(path, row)) for path, row in rows.items()}
+        return {
+            path: CachedFile(*row[:4], row_findings(path, row[4])) for path, row in rows.items()
+        }
 
     def store(
         self,

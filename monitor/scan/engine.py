@@ -5,7 +5,7 @@ from __future__ import annotations
 from .endpoints import endpoint_hits
 from .fields import field_hits, value_hits
 from .filectx import FileContext, Hit
-from .findings import Category, Finding, with_fingerprints
+from .findings import CONFIDENCE_RANK, Category, Finding, with_fingerprints
 from .languages import PROFILES, language_for
 from .mentions import mention_hits
 from .methods import Lines
@@ -63,7 +63,7 @@ def _finish(ctx: FileContext, hits: list[Hit], min_confidence: str) -> list[Find
     for hit in sorted(hits, key=lambda h: h.start):
         key = (lines.index(hit.start), hit.item, hit.category)
         kept = best.get(key)
-        if kept is None or _rank(hit) > _rank(kept):
+        if kept is None or CONFIDENCE_RANK[hit.confidence] > CONFIDENCE_RANK[kept.confidence]:
             best[key] = hit
     used_lines = {
         (lines.index(h.start), h.item) for h in best.values() if h.category == Category.USE
@@ -95,10 +95,3 @@ def _finish(ctx: FileContext, hits: list[Hit], min_confidence: str) -> list[Find
             )
         )
     return with_fingerprints(findings)
-
-
-_RANKS = {"high": 3, "medium": 2, "low": 1}
-
-
-def _rank(hit: Hit) -> int:
-    return _RANKS[hit.confidence]

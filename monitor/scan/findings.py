@@ -24,7 +24,11 @@ class Confidence(StrEnum):
 
     @property
     def rank(self) -> int:
-        return {"high": 3, "medium": 2, "low": 1}[self.value]
+        return CONFIDENCE_RANK[self.value]
+
+
+# Higher is surer; keyed by the plain strings too, which hits and stored rows carry.
+CONFIDENCE_RANK = {"high": 3, "medium": 2, "low": 1}
 
 
 class Category(StrEnum):
@@ -66,10 +70,6 @@ _SPACES = re.compile(r"\s+")
 
 def normalise_snippet(snippet: str) -> str:
     return _SPACES.sub(" ", snippet).strip()
-
-
-def fingerprint(path: str, rule: str, item: str, snippet: str, occurrence: int) -> str:
-    return _hashed(path, rule, item, normalise_snippet(snippet), occurrence)
 
 
 def _hashed(path: str, rule: str, item: str, normalised: str, occurrence: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .comments import Lexed, Token
 
@@ -210,17 +211,6 @@ def evaluate_chains(
     return result
 
 
-def string_chains(
-    lexed: Lexed, constants: dict[str, str], implicit_concat: bool, learn: bool = False
-) -> list[Candidate]:
-    """Join literals and identifiers linked by ``+`` (or adjacency) into candidates.
-
-    With ``learn``, each assigned value is added to ``constants`` as soon as it
-    is rebuilt, so later definitions can build on earlier ones.
-    """
-    return evaluate_chains(chain_plans(lexed, implicit_concat), constants, learn)
-
-
 def _assigned_name(code: str, chain_start: int) -> str | None:
     line_start = code.rfind("\n", 0, chain_start) + 1
     before = code[line_start:chain_start]
@@ -361,12 +351,17 @@ def match_template(
         if seg == template[0] and _segments_match(segments[offset:], template):
             return PathMatch(exact=True)
     if base_unknown:
-        version = next((i for i, s in enumerate(template) if s and re.fullmatch(r"v\d+", s)), None)
-        if version is None:
+        version = _version_index(tuple(template))
+        if version is None or sum(PH not in s for s in segments) < 2:
             return None
         for skip in (version + 1, version + 2):
-            rest = template[skip:]
-            literals = [s for s in segments if PH not in s]
-            if len(literals) >= 2 and _segments_match(segments, rest):
+            if _segments_match(segments, template[skip:]):
                 return PathMatch(exact=False)
     return None
+
+
+@lru_cache(maxsize=1024)
+def _version_index(template: tuple[str | None, ...]) -> int | None:
+    """Where the API version (``v2``) sits in a template: a path relative to an unknown
+    base may start one or two segments after it."""
+    return next((i for i, s in enumerate(template) if s and re.fullmatch(r"v\d+", s)), None)

@@ -40,7 +40,7 @@ class TokenFinder:
         index = self._index
         return ((index[m.group()], m.start(), m.end()) for m in self._regex.finditer(text))
 
-    def find(self, text: str, first_only: bool = False) -> set[str]:
+    def find(self, text: str) -> set[str]:
         """Tokens present as whole words (a leading ``/`` counts as a boundary)."""
         found: set[int] = set()
         size = len(text)
@@ -53,8 +53,6 @@ class TokenFinder:
             if start > 0 and left_word[index] and text[start - 1].isalnum():
                 continue
             found.add(index)
-            if first_only:
-                break
         return {self.tokens[i] for i in found}
 
 

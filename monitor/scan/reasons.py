@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from monitor.domain import Action
 
-from .findings import Confidence
+from .findings import CONFIDENCE_RANK, Confidence
 
 if TYPE_CHECKING:  # targets.py builds its gate from this module's words
     from .targets import ScanTarget
@@ -43,4 +43,4 @@ def lowest(*levels: Confidence) -> Confidence:
 
 
 def at_least(level: str | Confidence, floor: str | Confidence) -> bool:
-    return Confidence(level).rank >= Confidence(floor).rank
+    return CONFIDENCE_RANK[level] >= CONFIDENCE_RANK[floor]

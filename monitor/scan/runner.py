@@ -121,8 +121,6 @@ class ScanOptions:
 class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     files_scanned: int = 0  # files whose findings are known, read now or from the cache
-    files_skipped: int = 0
-    skipped_by_reason: Counter[str] = field(default_factory=Counter)
     bytes_scanned: int = 0  # size of the files counted in files_scanned
     bytes_read: int = 0  # what this run actually read from disk
     elapsed: float = 0.0
@@ -131,9 +129,34 @@ class ScanResult:
     skipped: list[Skipped] = field(default_factory=list)
 
     def skip(self, item: Skipped) -> None:
-        self.files_skipped += 1
-        self.skipped_by_reason[str(item.reason)] += 1
         self.skipped.append(item)
+
+    def add_columns(
+        self,
+        rels: Sequence[str],
+        sizes: Sequence[int],
+        verdicts: Iterable[tuple[int, str | None, Sequence[Finding]]],
+    ) -> None:
+        """Files given column by column, all scanned but those ``verdicts`` (index, skip
+        reason or None, findings) name as skipped; only those few are visited."""
+        scanned, scanned_bytes = len(rels), sum(sizes)
+        for index, skip, findings in verdicts:
+            if skip is None:
+                self.findings.extend(findings)
+            else:
+                self.skip(Skipped(rels[index], SkipReason(skip)))
+                scanned -= 1
+                scanned_bytes -= sizes[index]
+        self.files_scanned += scanned
+        self.bytes_scanned += scanned_bytes
+
+    @property
+    def files_skipped(self) -> int:
+        return len(self.skipped)
+
+    @property
+    def skipped_by_reason(self) -> Counter[str]:
+        return Counter(str(item.reason) for item in self.skipped)
 
 
 # What a reader learned about one file, as a plain tuple (building and pickling
@@ -250,7 +273,11 @@ class Dispatcher:
                 initargs=(self.records, self.options),
             )
         if self.pool is not None and len(self.waiting) >= CHUNK and self._in_flight() < self._ahead:
-            self._submit(self.waiting[:CHUNK])
+            try:
+                self._submit(self.waiting[:CHUNK])
+            except BrokenProcessPool as error:  # a worker died while the walk goes on
+                self._abandon_pool(error)
+                return
             del self.waiting[:CHUNK]
 
     def _in_flight(self) -> int:
@@ -260,10 +287,21 @@ class Dispatcher:
         return len(self._flight)
 
     def _submit(self, chunk: list[Job]) -> None:
+        """Hand ``chunk`` to the pool; a broken pool raises and the caller keeps it."""
         if self.pool is not None:
             future = self.pool.submit(_run_chunk, chunk)
             self.running[future] = chunk
             self._flight.append(future)
+
+    def _abandon_pool(self, error: BrokenProcessPool) -> None:
+        """Take back every chunk the pool held; the rest of the scan runs in-process."""
+        log.warning("scan workers died (%s); finishing in-process", error)
+        self.waiting[:0] = [job for chunk in self.running.values() for job in chunk]
+        self.running.clear()
+        self._flight.clear()
+        self.close()
+        self.pool = None
+        self.workers = 1  # no second pool
 
     def results(self) -> Iterator[list[Outcome]]:
         """Outcomes in chunks, as they finish."""
@@ -279,7 +317,8 @@ class Dispatcher:
         try:
             while pending or self.running:
                 while pending and self._in_flight() < self._ahead:
-                    self._submit(pending.pop())
+                    self._submit(pending[-1])
+                    pending.pop()  # only once the pool took it
                 done = [future for future in self.running if future.done()]
                 if not done and not pending:
                     done = list(wait(self.running, return_when=FIRST_COMPLETED).done)
@@ -290,10 +329,9 @@ class Dispatcher:
                 if pending:
                     yield self._scan_here(pending.pop())
         except BrokenProcessPool as error:
-            log.warning("scan workers died (%s); finishing in-process", error)
-            left = [job for chunk in self.running.values() for job in chunk]
-            left += [job for chunk in reversed(pending) for job in chunk]
-            self.running.clear()
+            self._abandon_pool(error)
+            left = self.waiting + [job for chunk in reversed(pending) for job in chunk]
+            self.waiting = []
             yield from self._in_process(left)
 
     def _scan_here(self, chunk: Sequence[Job]) -> list[Outcome]:
@@ -428,19 +466,13 @@ def _take_all(result: ScanResult, table: Rows, replayed: Replayed, max_file_byte
         return False
     for item in (*replayed.skipped, *too_large):
         result.skip(item)
-    rels, sizes = table.rels, table.sizes
-    scanned, scanned_bytes = len(rels), sum(sizes)
-    for index, (skip, findings) in table.extras.items():
-        rel = rels[index]
-        if skip is not None:
-            result.skip(Skipped(rel, SkipReason(skip)))
-            scanned -= 1
-            scanned_bytes -= sizes[index]
-        else:
-            result.findings.extend(row_findings(rel, (0, 0, b"", None, findings)))
+    rels = table.rels
+    verdicts = (
+        (index, skip, row_findings(rels[index], found))
+        for index, (skip, found) in table.extras.items()
+    )
+    result.add_columns(rels, table.sizes, verdicts)
     result.cache_hits += len(rels)
-    result.files_scanned += scanned
-    result.bytes_scanned += scanned_bytes
     return True
 
 
@@ -475,7 +507,7 @@ def _match_metadata(
             scanned_bytes += size
         else:  # unchanged: trust the cache
             hits += 1
-            _take(result, rel, size, row[3], row_findings(rel, row))
+            _take(result, rel, size, row[3], row_findings(rel, row[4]))
     result.cache_hits += hits
     result.files_scanned += scanned
     result.bytes_scanned += scanned_bytes
@@ -536,7 +568,7 @@ def _fold(
         if reused:  # same bytes as cached: keep its verdict, refresh its metadata
             row = known[rel]
             hits += 1
-            skip, findings = row[3], row_findings(rel, row)
+            skip, findings = row[3], row_findings(rel, row[4])
             if (size, mtime_ns) != row[:2]:
                 changed[rel] = (size, mtime_ns, row[2], skip, findings)
         elif digest:
@@ -583,19 +615,12 @@ def _scan_split(
         sizes.extend(task.sizes)
         mtimes.extend(task.mtimes)
         digests.append(task.digests)
-        scanned, scanned_bytes = len(task.rels), sum(task.sizes)
-        for index, skip, findings, stored in task.notes:
+        for index, skip, _, stored in task.notes:
             extras[offset + index] = (skip, stored)
-            if skip is None:
-                result.findings.extend(findings)
-            else:
-                result.skip(Skipped(task.rels[index], SkipReason(skip)))
-                scanned -= 1
-                scanned_bytes -= task.sizes[index]
+        verdicts = ((index, skip, found) for index, skip, found, _ in task.notes)
+        result.add_columns(task.rels, task.sizes, verdicts)
         for item in task.skipped:
             result.skip(item)
-        result.files_scanned += scanned
-        result.bytes_scanned += scanned_bytes
         result.bytes_read += task.bytes_read
         if record is not None and task.record is not None:
             record.absorb(task.record)

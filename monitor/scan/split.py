@@ -200,19 +200,27 @@ class SplitScan:
         held goes back to ``pending`` and the rest of the scan runs in this process."""
         results = []
         for future in [f for f in running if f.done()]:
-            folders = running.pop(future)
             try:
                 results.append(future.result())
             except BrokenProcessPool as error:
-                log.warning("scan workers died (%s); finishing in-process", error)
-                pending.extend(folders)
-                for lost in running.values():
-                    pending.extend(lost)
-                running.clear()
-                self._close()
-                self.workers = 1
+                self._abandon_pool(error, running, pending)
                 break
+            del running[future]
         return results
+
+    def _abandon_pool(
+        self,
+        error: BrokenProcessPool,
+        running: dict[Future[TaskResult], list[Folder]],
+        pending: deque[Folder],
+    ) -> None:
+        """Every folder the pool held goes back to ``pending``; no pool is started again."""
+        log.warning("scan workers died (%s); finishing in-process", error)
+        for lost in running.values():
+            pending.extend(lost)
+        running.clear()
+        self._close()
+        self.workers = 1
 
     def _feed(
         self, running: dict[Future[TaskResult], list[Folder]], pending: deque[Folder]
@@ -222,7 +230,11 @@ class SplitScan:
         ahead = 2 * max(1, self.workers - 1)
         while self.pool is not None and len(pending) > 1 and len(running) < ahead:
             batch = [pending.popleft() for _ in range(min(BATCH, len(pending) // 2))]
-            running[self.pool.submit(_run_task, batch)] = batch
+            try:
+                running[self.pool.submit(_run_task, batch)] = batch
+            except BrokenProcessPool as error:  # died before its tasks failed: keep the batch
+                pending.extendleft(reversed(batch))
+                self._abandon_pool(error, running, pending)
 
     def _pool_wanted(self, files_done: int, pending: deque[Folder]) -> bool:
         return (

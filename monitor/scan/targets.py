@@ -35,7 +35,6 @@ class ScanTarget:
     item: str
     kind: Kind
     action: Action
-    title: str
     replacement: str | None = None
     shared_with_live: bool = False
     # endpoints
@@ -84,14 +83,6 @@ class TargetSet:
     cache: dict[object, object] = field(default_factory=dict)
     _selected: dict[frozenset[str], tuple[ScanTarget, ...]] = field(default_factory=dict)
     _sure: dict[frozenset[str], tuple[ScanTarget, ...]] = field(default_factory=dict)
-
-    def may_match(self, text: str) -> bool:
-        """The fast reject: False means no target and no rule can fire."""
-        return bool(self.finder.find(text, first_only=True))
-
-    def active(self, text: str) -> tuple[ScanTarget, ...]:
-        """Targets whose literal tokens occur in ``text`` (empty for most files)."""
-        return self.select(self.finder.find(text))
 
     def select(self, found: set[str] | frozenset[str]) -> tuple[ScanTarget, ...]:
         """Targets owning any of the ``found`` tokens, in target order."""
@@ -183,7 +174,6 @@ def target_for(deprecation_id: str, record: DeprecationRecord, item: str) -> Sca
         "item": item,
         "kind": record.kind,
         "action": record.action,
-        "title": record.title,
         "replacement": record.replacement,
         "shared_with_live": record.shared_with_live,
         "replacement_names": replacement_names(record.replacement),

@@ -48,6 +48,7 @@ def record_scan(
         findings_new=0,
         findings_present=0,
         findings_fixed=0,
+        open_uses=0,
     )
     session.add(run)
     session.flush()
@@ -60,6 +61,8 @@ def record_scan(
         if finding.fingerprint in seen:
             continue
         seen.add(finding.fingerprint)
+        if finding.category == "use" and not finding.suppressed:
+            run.open_uses += 1
         row = stored.get(finding.fingerprint)
         if row is None:
             row = Finding(
@@ -82,9 +85,6 @@ def record_scan(
         if fingerprint not in seen and row.fixed_at is None:
             row.fixed_at = finished_at
             run.findings_fixed += 1
-    run.open_uses = sum(
-        1 for f in findings if f.category == "use" and not f.suppressed and f.fingerprint in seen
-    )
     return run
 
 

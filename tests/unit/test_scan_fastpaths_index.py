@@ -16,16 +16,11 @@ from monitor.scan.comments import LexSpec, lex
 from monitor.scan.filectx import FileContext
 from monitor.scan.findings import Finding, with_fingerprints
 from monitor.scan.languages import PROFILES
-from monitor.scan.paths import chain_plans, code_constants, evaluate_chains, string_chains
+from monitor.scan.paths import code_constants
 from monitor.scan.suppress import directives
 from monitor.scan.viability import TIE
 
 BRACKET_PIECES = ["(", ")", "[", "]", "{", "}", "a", " ", "\n", "x = ", "items: ", "f"]
-CODE_PIECES = [
-    'BASE = "https://connect.instacart.com"', "\n", " + ", '"/v2/fulfillment/', "user_id",
-    '"', "'", "{id}", "/orders", " ", "PATH", " = ", "url", "(", ")", "f", "%s", "%",
-    ".format(", ", ", "${x}", "`", "x", ";",
-]  # fmt: skip
 
 
 def _texts(pieces: list[str], seed: int, count: int, longest: int) -> list[str]:
@@ -61,17 +56,6 @@ def test_enclosing_with_index_and_memo_equals_plain() -> None:
         plain = context.enclosing(code, offset)
         assert context.enclosing(code, offset, memo=memo, brackets=index) == plain
     assert any(s.name == "line_items" for s in context.enclosing(code, code.index("quantity")))
-
-
-@pytest.mark.parametrize("implicit", [False, True])
-def test_chain_plans_evaluate_like_string_chains(implicit: bool) -> None:
-    spec = LexSpec(line_comments=("#",), triple_quotes=True, string_prefix="[rRbBuUfF]*")
-    for text in _texts(CODE_PIECES, 11, 400, 30):
-        lexed = lex(text, spec)
-        chains = chain_plans(lexed, implicit)
-        constants = code_constants(lexed, implicit, chains)
-        assert constants == code_constants(lexed, implicit)
-        assert evaluate_chains(chains, constants) == string_chains(lexed, constants, implicit)
 
 
 def test_constants_resolve_across_the_two_passes() -> None:

@@ -66,6 +66,6 @@ def test_language_for() -> None:
 
 
 def test_files_without_tokens_are_rejected_before_any_work() -> None:
-    assert not TARGETS.may_match("def add(a, b):\n    return a + b\n")
-    assert TARGETS.may_match('p = "/v2/fulfillment/lastmile/stores"')
-    assert not TARGETS.may_match("the stores are open")  # a path segment needs its slash
+    assert not TARGETS.finder.find("def add(a, b):\n    return a + b\n")
+    assert TARGETS.finder.find('p = "/v2/fulfillment/lastmile/stores"')
+    assert not TARGETS.finder.find("the stores are open")  # a path segment needs its slash

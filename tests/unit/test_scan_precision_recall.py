@@ -7,7 +7,6 @@ real use and reports (almost) nothing else.
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,6 @@ from tests.support.scan_targets import load_fixture_targets
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "codebases"
 META = {"targets.json", "labels.json"}
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 def load_records() -> list[tuple[str, DeprecationRecord]]:
