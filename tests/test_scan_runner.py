@@ -18,37 +18,23 @@ from monitor.scan import build_targets, scan_text
 from monitor.scan import runner as runner_module
 from monitor.scan import split as split_module
 from monitor.scan.cache import CachedFile, ScanCache, cache_key, cache_path
-from monitor.scan.runner import Job, Outcome, ScanOptions, ScanResult, scan_tree
+from monitor.scan.runner import Job, Outcome, ScanOptions, scan_tree
 from monitor.scan.split import TaskResult
 from monitor.scan.walker import FileEntry, Folder, walk
 from tests.support.scan_targets import load_fixture_targets
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "codebases"
-OLD = 1_600_000_000_000_000_000  # an mtime far from "just now" (September 2020)
+from tests.support.scan_trees import OLD, age, count_walks, fixture_tree, same_scan
 
 Records = list[tuple[str, DeprecationRecord]]
 
 
 @pytest.fixture(scope="module")
 def records() -> Records:
-    return load_fixture_targets(FIXTURES / "targets.json")
-
-
-def age(root: Path) -> None:
-    """Backdate every file so the cache trusts its metadata (nothing is 'just written')."""
-    for path in root.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            os.utime(path, ns=(OLD, OLD))
+    return load_fixture_targets()
 
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    root = tmp_path / "code"
-    shutil.copytree(FIXTURES, root, ignore=shutil.ignore_patterns("*.json"))
-    (root / "assets").mkdir()
-    (root / "assets" / "blob.dat").write_bytes(b"\0\1\2" * 10)
-    age(root)
-    return root
+    return fixture_tree(tmp_path)
 
 
 def test_findings_match_the_core_file_by_file(tree: Path, records: Records) -> None:
@@ -101,18 +87,8 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     service = next(p for p in sorted((root / "services").iterdir()) if p.is_dir())
     (service / ".gitignore").write_text("*.py\n")  # only reachable through the folder's chain
     (root / "services" / "blob.js").write_bytes(b"var a = 1;\0\0")  # skipped once read
-    # Files, then directories deepest first: a walk record trusts only settled metadata.
-    for path in sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-        os.utime(path, ns=(OLD, OLD))
-    os.utime(root, ns=(OLD, OLD))
+    age(root)  # a walk record trusts only settled metadata
     return root
-
-
-def same_scan(left: ScanResult, right: ScanResult) -> None:
-    assert left.findings == right.findings
-    assert sorted(left.skipped) == sorted(right.skipped)
-    assert left.files_scanned == right.files_scanned
-    assert left.bytes_scanned == right.bytes_scanned
 
 
 @pytest.mark.slow
@@ -127,11 +103,7 @@ def test_a_cold_parallel_scan_is_replayed_by_the_next(
     cold = scan_tree(big, records, cache=cache, workers=2)
     assert cold.workers == 2
     same_scan(cold, serial)
-    walks: list[str] = []
-    real_walk = runner_module.walk
-    monkeypatch.setattr(
-        runner_module, "walk", lambda root, **kw: walks.append(root) or real_walk(root, **kw)
-    )
+    walks = count_walks(monkeypatch)
     warm = scan_tree(big, records, cache=ScanCache.for_root(tmp_path, big), workers=2)
     assert walks == [], "the walk the workers recorded between them was replayed"
     assert warm.bytes_read == 0

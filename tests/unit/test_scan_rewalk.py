@@ -10,8 +10,6 @@ the walker fail.
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,11 +19,10 @@ from monitor.scan import runner as runner_module
 from monitor.scan.cache import ScanCache
 from monitor.scan.rewalk import replay, snapshot, walk_settings
 from monitor.scan.runner import ScanOptions, ScanResult, scan_tree
-from monitor.scan.walker import FileEntry, Skipped, SkipReason, WalkRecord, walk
+from monitor.scan.walker import Skipped, SkipReason, WalkRecord, walk
 from tests.support.scan_targets import load_fixture_targets
+from tests.support.scan_trees import OLD, age, count_walks, fixture_tree, same_scan
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "codebases"
-OLD = 1_600_000_000_000_000_000  # September 2020: far from "just now"
 CLIENT = "python-shop/instacart_shop/client.py"
 
 Records = list[tuple[str, DeprecationRecord]]
@@ -33,49 +30,19 @@ Records = list[tuple[str, DeprecationRecord]]
 
 @pytest.fixture(scope="module")
 def records() -> Records:
-    return load_fixture_targets(FIXTURES / "targets.json")
-
-
-def age(root: Path, when: int = OLD) -> None:
-    """Backdate files, then directories (deepest first: touching a child moves its parent)."""
-    paths = sorted(root.rglob("*"), key=lambda p: len(p.parts), reverse=True)
-    for path in paths:
-        if not path.is_symlink():
-            os.utime(path, ns=(when, when))
-    os.utime(root, ns=(when, when))
+    return load_fixture_targets()
 
 
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # A directory's ctime cannot be backdated; trust what is older than "now" instead.
     monkeypatch.setattr(runner_module, "RACY_WINDOW_NS", 0)
-    root = tmp_path / "code"
-    shutil.copytree(FIXTURES, root, ignore=shutil.ignore_patterns("*.json"))
-    (root / "assets").mkdir()
-    (root / "assets" / "blob.dat").write_bytes(b"\0\1\2" * 10)
-    age(root)
-    return root
+    return fixture_tree(tmp_path)
 
 
 @pytest.fixture
-def no_walk(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Make the walker record its calls; the list stays empty while scans replay."""
-    calls: list[str] = []
-    real = runner_module.walk
-
-    def counting(root: Path | str, **kwargs: object) -> Iterator[FileEntry | Skipped]:
-        calls.append(str(root))
-        return real(root, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(runner_module, "walk", counting)
-    yield calls
-
-
-def same(cached: ScanResult, fresh: ScanResult) -> None:
-    assert cached.findings == fresh.findings
-    assert cached.skipped == fresh.skipped
-    assert cached.files_scanned == fresh.files_scanned
-    assert cached.bytes_scanned == fresh.bytes_scanned
+def no_walk(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    return count_walks(monkeypatch)
 
 
 def cached_scan(
@@ -93,8 +60,8 @@ def test_an_unchanged_tree_is_replayed_without_walking(
     assert no_walk == [str(tree)], "the second scan replayed the first walk"
     assert warm.bytes_read == 0
     assert warm.cache_hits == cold.files_scanned + cold.skipped_by_reason["binary"]
-    same(warm, cold)
-    same(warm, scan_tree(tree, records, workers=1))
+    same_scan(warm, cold)
+    same_scan(warm, scan_tree(tree, records, workers=1))
 
 
 def test_an_edited_file_is_read_again_during_a_replay(
@@ -108,7 +75,7 @@ def test_an_edited_file_is_read_again_during_a_replay(
     assert len(no_walk) == 1
     assert warm.bytes_read == client.stat().st_size
     assert not [f for f in warm.findings if f.path == CLIENT]
-    same(warm, scan_tree(tree, records, workers=1))
+    same_scan(warm, scan_tree(tree, records, workers=1))
 
 
 def test_a_new_file_moves_its_directory_and_the_tree_is_walked(
@@ -121,7 +88,7 @@ def test_a_new_file_moves_its_directory_and_the_tree_is_walked(
     warm = cached_scan(tree, records, data_dir)
     assert len(no_walk) == 2
     assert [f.item for f in warm.findings if f.path == "shell-scripts/added.sh"]
-    same(warm, scan_tree(tree, records, workers=1))
+    same_scan(warm, scan_tree(tree, records, workers=1))
 
 
 def test_an_ignore_file_edited_in_place_stops_the_replay(
@@ -136,7 +103,7 @@ def test_an_ignore_file_edited_in_place_stops_the_replay(
     assert len(no_walk) == 2
     assert not [f for f in warm.findings if f.path == CLIENT]
     assert Skipped(CLIENT, SkipReason.GITIGNORED) in warm.skipped
-    same(warm, scan_tree(tree, records, workers=1))
+    same_scan(warm, scan_tree(tree, records, workers=1))
 
 
 def test_a_file_grown_too_large_is_skipped_during_a_replay(
@@ -152,8 +119,8 @@ def test_a_file_grown_too_large_is_skipped_during_a_replay(
     assert Skipped(CLIENT, SkipReason.TOO_LARGE) in warm.skipped
     again = cached_scan(tree, records, data_dir, options)  # too large: no row, still replayed
     assert len(no_walk) == 1
-    same(again, warm)
-    same(warm, scan_tree(tree, records, options, workers=1))
+    same_scan(again, warm)
+    same_scan(warm, scan_tree(tree, records, options, workers=1))
 
 
 def test_symlinks_are_judged_again_on_every_replay(
@@ -170,7 +137,7 @@ def test_symlinks_are_judged_again_on_every_replay(
     warm = cached_scan(tree, records, data_dir)
     assert len(no_walk) == 1
     assert Skipped("configs/linked.py", SkipReason.BROKEN_SYMLINK) in warm.skipped
-    same(warm, scan_tree(tree, records, workers=1))
+    same_scan(warm, scan_tree(tree, records, workers=1))
 
 
 def test_fresh_directories_are_never_replayed(
@@ -185,7 +152,7 @@ def test_fresh_directories_are_never_replayed(
     cached_scan(tree, records, data_dir)
     warm = cached_scan(tree, records, data_dir)
     assert len(no_walk) == 2
-    same(warm, scan_tree(tree, records, workers=1))
+    same_scan(warm, scan_tree(tree, records, workers=1))
 
 
 def test_other_walk_settings_do_not_reuse_a_record(
@@ -196,7 +163,7 @@ def test_other_walk_settings_do_not_reuse_a_record(
     warm = cached_scan(tree, records, data_dir, narrow)
     assert len(no_walk) == 2
     assert not [f for f in warm.findings if f.path.startswith("python-shop/")]
-    same(warm, scan_tree(tree, records, narrow, workers=1))
+    same_scan(warm, scan_tree(tree, records, narrow, workers=1))
 
 
 def test_replay_gives_the_walks_verdicts(tree: Path) -> None:
