@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.store.database import Database, open_database
 from tests.support.cli import CliResult, isolated_env, run_cli
 from tests.support.databases import (
     POSTGRES_ENV,
@@ -15,6 +16,7 @@ from tests.support.databases import (
     sqlite_url,
 )
 from tests.support.docs_server import DocsServer, copy_site
+from tests.support.report_seed import seed_week
 
 
 @pytest.fixture
@@ -52,6 +54,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         pytest.skip(f"PostgreSQL run skipped: set {POSTGRES_ENV} to a server URL")
     with fresh_postgres_database() as url:
         yield url
+
+
+@pytest.fixture
+def seeded_db(tmp_path: Path) -> Iterator[Database]:
+    """A SQLite database holding the report tests' seeded week (tests/support/report_seed.py)."""
+    database = open_database(sqlite_url(tmp_path))
+    with database.transaction() as session:
+        seed_week(session)
+    try:
+        yield database
+    finally:
+        database.close()
 
 
 @pytest.fixture

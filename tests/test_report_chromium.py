@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from monitor.report.service import make_request, obtain, text_of
-from monitor.store.database import open_database
+from monitor.store.database import Database
 from tests.support.chromium import find_chromium, screenshot
-from tests.test_report_seed import NOW, WEEK, seed_week
+from tests.support.report_seed import NOW, WEEK
 
 BROWSER = find_chromium()
 pytestmark = [
@@ -22,15 +22,11 @@ pytestmark = [
 ]
 
 
-def test_the_report_renders_without_console_errors(tmp_path: Path) -> None:
+def test_the_report_renders_without_console_errors(tmp_path: Path, seeded_db: Database) -> None:
     assert BROWSER is not None
-    database = open_database(f"sqlite:///{tmp_path}/m.db")
-    with database.transaction() as session:
-        seed_week(session)
-    obtained = obtain(database, make_request(WEEK, NOW), trend_weeks=12)
+    obtained = obtain(seeded_db, make_request(WEEK, NOW), trend_weeks=12)
     page = tmp_path / "report.html"
-    page.write_text(text_of(database, obtained, "html"), encoding="utf-8")
-    database.close()
+    page.write_text(text_of(seeded_db, obtained, "html"), encoding="utf-8")
     shot = screenshot(BROWSER, page, tmp_path / "report.png", tmp_path / "profile")
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert shot.console_errors == []

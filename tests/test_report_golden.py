@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -23,33 +21,20 @@ from monitor.report.render import render
 from monitor.report.render_json import json_schema
 from monitor.report.service import Obtained, make_request, obtain, text_of
 from monitor.report.weeks import IsoWeek
-from monitor.store.database import Database, open_database
+from monitor.store.database import Database
 from monitor.store.models import Finding, Report
-from tests.test_report_seed import JOB_ERROR, NOW, TODAY, TRICKY_ENTRY, WEEK, seed_week
-
-GOLDEN = Path(__file__).parent / "fixtures" / "report" / "week-2026-W20.json"
+from tests.support.report_seed import GOLDEN, JOB_ERROR, NOW, TODAY, TRICKY_ENTRY, WEEK
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(f"sqlite:///{tmp_path}/m.db")
-    with db.transaction() as session:
-        seed_week(session)
-    try:
-        yield db
-    finally:
-        db.close()
-
-
-@pytest.fixture
-def obtained(database: Database) -> Obtained:
-    return obtain(database, make_request(WEEK, NOW), trend_weeks=12)
+def obtained(seeded_db: Database) -> Obtained:
+    return obtain(seeded_db, make_request(WEEK, NOW), trend_weeks=12)
 
 
 def test_json_matches_the_golden_file_and_the_schema(
-    database: Database, obtained: Obtained
+    seeded_db: Database, obtained: Obtained
 ) -> None:
-    text = text_of(database, obtained, "json")
+    text = text_of(seeded_db, obtained, "json")
     data = json.loads(text)
     jsonschema.validate(data, json_schema())
     if os.environ.get("REPORT_UPDATE_GOLDEN"):
@@ -86,8 +71,8 @@ def test_trend_takes_the_last_ok_run_per_codebase_and_week(obtained: Obtained) -
     assert trend["2026-W20"] == (5 + 6, 2)
 
 
-def test_markdown_has_the_rows_and_escapes_pipes(database: Database, obtained: Obtained) -> None:
-    md = text_of(database, obtained, "markdown")
+def test_markdown_has_the_rows_and_escapes_pipes(seeded_db: Database, obtained: Obtained) -> None:
+    md = text_of(seeded_db, obtained, "markdown")
     assert "**Summary:** 6 active deprecations: 3 close within 30 days and 4 within 90" in md
     table = [line for line in md.splitlines() if line.startswith("| `")]
     first = table[0]
@@ -110,8 +95,8 @@ def _html(database: Database, obtained: Obtained) -> BeautifulSoup:
     return BeautifulSoup(text_of(database, obtained, "html"), "lxml")
 
 
-def test_html_shows_rows_and_numbers(database: Database, obtained: Obtained) -> None:
-    soup = _html(database, obtained)
+def test_html_shows_rows_and_numbers(seeded_db: Database, obtained: Obtained) -> None:
+    soup = _html(seeded_db, obtained)
     cards = [c.get_text(" ", strip=True) for c in soup.select(".card")]
     assert "6 active deprecations" in cards and "11 open uses" in cards
     rows = soup.select("table.deps tbody tr")
@@ -126,16 +111,16 @@ def test_html_shows_rows_and_numbers(database: Database, obtained: Obtained) -> 
     assert "+1 new" in storefront.get_text() and "2 fixed" in storefront.get_text()
 
 
-def test_html_escapes_text_from_the_docs(database: Database, obtained: Obtained) -> None:
-    raw = text_of(database, obtained, "html")
+def test_html_escapes_text_from_the_docs(seeded_db: Database, obtained: Obtained) -> None:
+    raw = text_of(seeded_db, obtained, "html")
     assert "<script" not in raw.lower()
     soup = BeautifulSoup(raw, "lxml")
     assert not soup.find_all("script")
     assert TRICKY_ENTRY.split(" | ")[0] in soup.get_text()
 
 
-def test_html_is_self_contained(database: Database, obtained: Obtained) -> None:
-    raw = text_of(database, obtained, "html")
+def test_html_is_self_contained(seeded_db: Database, obtained: Obtained) -> None:
+    raw = text_of(seeded_db, obtained, "html")
     soup = BeautifulSoup(raw, "lxml")
     for tag in soup.find_all(src=True):
         pytest.fail(f"external or embedded asset: <{tag.name} src={tag['src']!r}>")
@@ -151,16 +136,16 @@ def test_html_is_self_contained(database: Database, obtained: Obtained) -> None:
 
 
 def test_failed_jobs_show_escaped_in_markdown_and_html(
-    database: Database, obtained: Obtained
+    seeded_db: Database, obtained: Obtained
 ) -> None:
-    md = text_of(database, obtained, "markdown")
+    md = text_of(seeded_db, obtained, "markdown")
     assert "### Jobs that failed (1)" in md
     line = next(line for line in md.splitlines() if "`scrape`" in line)
     assert line == (
         '- 2026-05-13 06:00 UTC `scrape`: HTTP 503 from \\<b\\>docs\\</b\\> \\| gave up & "stopped"'
     )
     assert "Traceback" not in md
-    raw = text_of(database, obtained, "html")
+    raw = text_of(seeded_db, obtained, "html")
     assert "<b>docs" not in raw and "&lt;b&gt;docs&lt;/b&gt;" in raw
     soup = BeautifulSoup(raw, "lxml")
     heading = next(h for h in soup.find_all("h3") if "Jobs that failed" in h.get_text())
@@ -190,9 +175,9 @@ def _x(scale: dict[str, str], day: date) -> float:
 
 
 def test_timeline_has_one_bar_per_deprecation_placed_by_date(
-    database: Database, obtained: Obtained
+    seeded_db: Database, obtained: Obtained
 ) -> None:
-    soup = _html(database, obtained)
+    soup = _html(seeded_db, obtained)
     svg = soup.select_one("svg.timeline")
     assert svg is not None
     bars = svg.select("rect.bar")
@@ -222,8 +207,8 @@ def test_timeline_has_one_bar_per_deprecation_placed_by_date(
     assert _x(svg.attrs, TODAY + timedelta(days=1)) > float(today_line["x1"])
 
 
-def test_trend_chart_has_a_bar_per_scanned_week(database: Database, obtained: Obtained) -> None:
-    svg = _html(database, obtained).select_one("svg.trend")
+def test_trend_chart_has_a_bar_per_scanned_week(seeded_db: Database, obtained: Obtained) -> None:
+    svg = _html(seeded_db, obtained).select_one("svg.trend")
     assert svg is not None
     bars = {b["data-week"]: int(b["data-open-uses"]) for b in svg.select("rect.bar")}
     assert bars == {"2026-W17": 9, "2026-W18": 14, "2026-W19": 7, "2026-W20": 11}
@@ -233,37 +218,37 @@ def test_trend_chart_has_a_bar_per_scanned_week(database: Database, obtained: Ob
 
 
 def test_a_stored_past_week_is_not_rebuilt_from_todays_data(
-    database: Database, obtained: Obtained
+    seeded_db: Database, obtained: Obtained
 ) -> None:
-    first_md = text_of(database, obtained, "markdown")
-    first_json = text_of(database, obtained, "json")
-    with database.transaction() as session:  # the code changes after the week
+    first_md = text_of(seeded_db, obtained, "markdown")
+    first_json = text_of(seeded_db, obtained, "json")
+    with seeded_db.transaction() as session:  # the code changes after the week
         for finding in session.query(Finding).filter(Finding.fixed_at.is_(None)):
             finding.fixed_at = NOW + timedelta(days=3)
     later = make_request(WEEK, NOW + timedelta(days=10))
     assert later.is_past
-    again = obtain(database, later, trend_weeks=12)
+    again = obtain(seeded_db, later, trend_weeks=12)
     assert again.from_store
-    assert text_of(database, again, "markdown") == first_md
-    assert text_of(database, again, "json") == first_json
+    assert text_of(seeded_db, again, "markdown") == first_md
+    assert text_of(seeded_db, again, "json") == first_json
     assert again.report.summary.open_uses == 11
     # A format never rendered before comes from the stored model, not today's data.
-    html = text_of(database, again, "html")
+    html = text_of(seeded_db, again, "html")
     assert '>11</span><span class="l">open uses' in html
     # The current week, by contrast, is rebuilt: nothing is open any more.
-    fresh = obtain(database, make_request(None, NOW + timedelta(days=10)), trend_weeks=12)
+    fresh = obtain(seeded_db, make_request(None, NOW + timedelta(days=10)), trend_weeks=12)
     assert not fresh.from_store and fresh.report.summary.open_uses == 0
 
 
 def test_an_unstored_past_week_is_rebuilt_as_of_its_end_and_then_kept(
-    database: Database,
+    seeded_db: Database,
 ) -> None:
     past = IsoWeek(2026, 19)
-    result = obtain(database, make_request(past, NOW), trend_weeks=12)
+    result = obtain(seeded_db, make_request(past, NOW), trend_weeks=12)
     assert not result.from_store
     assert result.report.today == past.sunday
     assert result.report.summary.open_uses == 12  # W20's fixes had not happened yet
     assert result.report.notes and "not stored" in result.report.notes[0]
-    with database.sessions() as session:
+    with seeded_db.sessions() as session:
         assert session.query(Report).filter(Report.week == "2026-W19").count() == 1
-    assert obtain(database, make_request(past, NOW), trend_weeks=12).from_store
+    assert obtain(seeded_db, make_request(past, NOW), trend_weeks=12).from_store

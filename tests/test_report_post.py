@@ -4,65 +4,25 @@ fake Slack server (delivered once per week, kept through an outage, HTML attache
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from monitor.store.database import open_database
+from monitor.store.database import Database
 from monitor.store.models import Alert, Report
-from tests.support.cli import REPO_ROOT, CliResult, isolated_env
+from tests.support.cli import run_cli
 from tests.support.fake_slack import FakeSlack
-from tests.test_report_golden import GOLDEN
-from tests.test_report_seed import seed_week
+from tests.support.report_seed import GOLDEN
 
 TOKEN = "report-test-token"
-# Until `report` is registered in monitor.cli, run the same group with it added.
-_SHIM = (
-    "import sys; from monitor.cli import cli, main; from monitor.cli.report_cmd import report;"
-    " cli.add_command(report); main(sys.argv[1:])"
-)
-
-
-def _entry() -> list[str]:
-    from monitor.cli import cli
-    from monitor.cli.report_cmd import report
-
-    return ["-m", "monitor"] if cli.commands.get("report") is report else ["-c", _SHIM]
-
-
-def run(env: dict[str, str], *args: str, timeout: float = 90) -> CliResult:
-    proc = subprocess.run(
-        [sys.executable, *_entry(), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=REPO_ROOT,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/m.db"
-    database = open_database(url)
-    with database.transaction() as session:
-        seed_week(session)
-    database.close()
-    return url
-
-
-@pytest.fixture
-def env(tmp_path: Path, db_url: str) -> dict[str, str]:
-    data = tmp_path / "data"
-    data.mkdir()
-    return isolated_env(data, {"CONNECT_MONITOR_DATABASE_URL": db_url})
+def env(cli_env: dict[str, str], seeded_db: Database) -> dict[str, str]:
+    url = seeded_db.engine.url.render_as_string(hide_password=False)
+    return {**cli_env, "CONNECT_MONITOR_DATABASE_URL": url}
 
 
 @pytest.fixture
@@ -80,24 +40,24 @@ def slack_env(env: dict[str, str], fake: FakeSlack) -> dict[str, str]:
     }
 
 
-def _alert(db_url: str) -> Alert:
-    database = open_database(db_url)
-    try:
-        with database.sessions() as session:
-            row = session.scalar(select(Alert).where(Alert.key == "report:2026-W20"))
-            assert row is not None
-            return row
-    finally:
-        database.close()
+def _alert(database: Database) -> Alert:
+    with database.sessions() as session:
+        row = session.scalar(select(Alert).where(Alert.key == "report:2026-W20"))
+        assert row is not None
+        return row
 
 
 def test_json_from_the_cli_matches_the_golden_file(env: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "r.json"
-    result = run(env, "report", "--today", "2026-05-14", "--format", "json", "--output", str(out))
+    result = run_cli(
+        ["report", "--today", "2026-05-14", "--format", "json", "--output", str(out)], env
+    )
     assert result.code == 0, result.stderr
     assert json.loads(out.read_text()) == json.loads(GOLDEN.read_text())
     # A week later, W20 is a past week: shown exactly as stored.
-    again = run(env, "report", "--week", "2026-W20", "--today", "2026-05-25", "--format", "json")
+    again = run_cli(
+        ["report", "--week", "2026-W20", "--today", "2026-05-25", "--format", "json"], env
+    )
     assert again.code == 0, again.stderr
     assert again.stdout == out.read_text()
 
@@ -105,20 +65,20 @@ def test_json_from_the_cli_matches_the_golden_file(env: dict[str, str], tmp_path
 def test_markdown_to_stdout_by_default_and_bad_weeks_are_usage_errors(
     env: dict[str, str],
 ) -> None:
-    result = run(env, "report", "--today", "2026-05-14")
+    result = run_cli(["report", "--today", "2026-05-14"], env)
     assert result.code == 0, result.stderr
     assert result.stdout.startswith("# Weekly deprecation report 2026-W20")
     assert "| 11 | 2 |" in result.stdout  # this week's trend row
-    assert run(env, "report", "--week", "2026-W99").code == 2
-    future = run(env, "report", "--week", "2026-W30", "--today", "2026-05-14")
+    assert run_cli(["report", "--week", "2026-W99"], env).code == 2
+    future = run_cli(["report", "--week", "2026-W30", "--today", "2026-05-14"], env)
     assert future.code == 2 and "not started" in future.stderr
 
 
 def test_post_delivers_once_per_week_with_the_html_attached(
-    env: dict[str, str], fake: FakeSlack, db_url: str
+    env: dict[str, str], fake: FakeSlack, seeded_db: Database
 ) -> None:
     slack = slack_env(env, fake)
-    first = run(slack, "report", "--today", "2026-05-14", "--post")
+    first = run_cli(["report", "--today", "2026-05-14", "--post"], slack)
     assert first.code == 0, first.stderr
     assert "posted the weekly digest to #deprecations" in first.stderr
     (message,) = fake.messages
@@ -129,33 +89,49 @@ def test_post_delivers_once_per_week_with_the_html_attached(
     assert upload.channel == "C0DEPRECS"
     html = upload.content.decode()
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html
-    assert _alert(db_url).state == "sent"
+    assert _alert(seeded_db).state == "sent"
 
-    second = run(slack, "report", "--today", "2026-05-16", "--post")
+    second = run_cli(["report", "--today", "2026-05-16", "--post"], slack)
     assert second.code == 0, second.stderr
     assert "already posted" in second.stderr
     assert len(fake.messages) == 1 and len(fake.uploads) == 1
 
 
 def test_an_outage_leaves_the_digest_queued_and_a_later_run_delivers_it(
-    env: dict[str, str], fake: FakeSlack, db_url: str
+    env: dict[str, str], fake: FakeSlack, seeded_db: Database
 ) -> None:
     slack = slack_env(env, fake)
     fake.set_outage(True, status=500)
-    down = run(slack, "report", "--today", "2026-05-14", "--post")
+    down = run_cli(["report", "--today", "2026-05-14", "--post"], slack)
     assert down.code == 3
     assert "stays queued" in down.stderr
     assert fake.messages == []
-    row = _alert(db_url)
+    row = _alert(seeded_db)
     assert row.state == "pending" and row.attempts == 1 and row.last_error
 
     fake.set_outage(False)
-    up = run(slack, "report", "--today", "2026-05-15", "--post")
+    up = run_cli(["report", "--today", "2026-05-15", "--post"], slack)
     assert up.code == 0, up.stderr
     assert "posted the weekly digest" in up.stderr
     assert len(fake.messages) == 1 and len(fake.uploads) == 1
-    assert _alert(db_url).state == "sent"
-    database = open_database(db_url)
-    with database.sessions() as session:
+    assert _alert(seeded_db).state == "sent"
+    with seeded_db.sessions() as session:
         assert session.scalar(select(Report.week)) == "2026-W20"
-    database.close()
+
+
+def test_a_webhook_gets_the_digest_and_no_attachment(
+    env: dict[str, str], fake: FakeSlack, seeded_db: Database
+) -> None:
+    hook = {**env, "SLACK_WEBHOOK_URL": fake.webhook_url, "SLACK_DEFAULT_CHANNEL": "#ignored"}
+    result = run_cli(["report", "--today", "2026-05-14", "--post"], hook)
+    assert result.code == 0, result.stderr
+    assert "posted the weekly digest to the webhook's channel" in result.stderr
+    (message,) = fake.messages
+    assert message.via == "webhook"
+    assert fake.uploads == []  # a webhook cannot upload files
+    shown = json.dumps(message.blocks)
+    assert "attached as an HTML file" not in shown
+    assert "connect-monitor report --week 2026-W20 --format html" in shown
+    row = _alert(seeded_db)
+    assert (row.state, row.target) == ("sent", "webhook")
+    assert "file" not in row.payload

@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from monitor.jsonvalues import to_jsonable
+
 FORMAT_OPTION = click.option(
     "--format",
     "output_format",
@@ -19,16 +21,6 @@ FORMAT_OPTION = click.option(
     show_default=True,
     help="table for people, json or csv for other tools.",
 )
-
-
-def to_jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [to_jsonable(v) for v in value]
-    return value
 
 
 def dumps(value: Any) -> str:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+from monitor.notify.message import truncate
 from monitor.report import model
 from monitor.report.inputs import (
     DeprecationInput,
@@ -196,7 +197,7 @@ def first_line(error: str | None, limit: int = ERROR_CHARS) -> str | None:
     line = next((ln.strip() for ln in (error or "").splitlines() if ln.strip()), "")
     if not line:
         return None
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return truncate(line, limit)
 
 
 def _entries(entries: Iterable[EntryInput]) -> list[model.EntryChange]:

@@ -11,30 +11,15 @@ import types
 import typing
 from datetime import date, datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
+from monitor.jsonvalues import to_jsonable
 from monitor.report import model
-
-T = TypeVar("T")
 
 
 def to_json_dict(report: model.WeeklyReport) -> dict[str, Any]:
-    value = _encode(report)
+    value = to_jsonable(report)
     assert isinstance(value, dict)
-    return value
-
-
-def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, str | int | float):  # bool is an int
-        return value
-    if hasattr(value, "__dataclass_fields__"):
-        return {name: _encode(getattr(value, name)) for name in value.__dataclass_fields__}
-    if isinstance(value, date):  # datetime is a date too
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
     return value
 
 

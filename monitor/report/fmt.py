@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from monitor.notify.message import plural  # also fmt.plural for the renderers and templates
 from monitor.report.model import WeeklyReport
 
 KIND_LABELS = {
@@ -45,11 +46,6 @@ def days_left_text(days_left: int) -> str:
     if days_left == 0:
         return "0 (closes today)"
     return str(days_left)
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count:,} {word}"
 
 
 def when(moment: datetime | None) -> str:

@@ -24,7 +24,6 @@ class DeprecationInput:
     window_closes_on: date
     replacement: str | None
     source_url: str
-    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +126,18 @@ class ScanPoint:
 
 @dataclass(frozen=True, slots=True)
 class ReportInputs:
-    deprecations: list[DeprecationInput]
-    codebases: list[CodebaseInput]
-    open_uses: list[OpenUseCount]
-    week_counts: list[WeekCounts]
-    oldest_uses: list[OldestUse]
-    new_entries: list[EntryInput]
-    changed_entries: list[EntryInput]
-    disappeared_entries: list[EntryInput]
-    events: list[EventInput]
-    source_problems: list[SourceInput]
-    failed_alerts: list[AlertInput]
-    failed_jobs: list[JobInput]
-    scan_points: list[ScanPoint]
+    """Everything one week's report is built from; empty lists by default, for tests."""
+
+    deprecations: list[DeprecationInput] = field(default_factory=list)
+    codebases: list[CodebaseInput] = field(default_factory=list)
+    open_uses: list[OpenUseCount] = field(default_factory=list)
+    week_counts: list[WeekCounts] = field(default_factory=list)
+    oldest_uses: list[OldestUse] = field(default_factory=list)
+    new_entries: list[EntryInput] = field(default_factory=list)
+    changed_entries: list[EntryInput] = field(default_factory=list)
+    disappeared_entries: list[EntryInput] = field(default_factory=list)
+    events: list[EventInput] = field(default_factory=list)
+    source_problems: list[SourceInput] = field(default_factory=list)
+    failed_alerts: list[AlertInput] = field(default_factory=list)
+    failed_jobs: list[JobInput] = field(default_factory=list)
+    scan_points: list[ScanPoint] = field(default_factory=list)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from monitor.config import Settings
 from monitor.notify.outbox import OutboxMessage, deliver_pending, enqueue
 from monitor.notify.service import sink_for
-from monitor.notify.sinks import reveal
+from monitor.report import fmt
 from monitor.report.model import WeeklyReport
 from monitor.report.render_slack import render_slack
 from monitor.store.database import Database
@@ -27,7 +27,6 @@ from monitor.store.models import Alert
 @dataclass(frozen=True, slots=True)
 class PostOutcome:
     key: str
-    queued_now: bool  # False: this week's digest was queued by an earlier run
     state_before: str | None  # the row's state before this run (None: no row)
     state: str  # pending | sent | failed
     target: str
@@ -47,7 +46,7 @@ def attachment(report: WeeklyReport, html: str) -> dict[str, str]:
     return {
         "filename": f"connect-monitor-report-{report.week}.html",
         "content": html,
-        "title": f"Weekly deprecation report {report.week}",
+        "title": fmt.title(report),
     }
 
 
@@ -61,26 +60,26 @@ def post_report(
 ) -> PostOutcome:
     """Queue the week's digest (once) and deliver whatever the outbox has due.
 
-    With no Slack configured the console sink prints the digest to ``console``.
+    With no Slack configured the console sink prints the digest to ``console``. The sink
+    decides everything else: a webhook posts to its own channel, and only a sink that can
+    upload files gets the HTML page attached.
     """
-    slack = settings.slack
-    has_bot = reveal(slack.bot_token) is not None
-    only_webhook = not has_bot and reveal(slack.webhook_url) is not None
-    target = "webhook" if only_webhook else slack.default_channel
+    sink = sink_for(settings, console)
+    can_attach = hasattr(sink, "upload_file")
     key = outbox_key(report.week)
     outgoing = OutboxMessage(
         key=key,
         kind="report",
-        target=target,
+        target="webhook" if sink.target == "webhook" else settings.slack.default_channel,
         threshold=report.week,
-        message=render_slack(report, attached=has_bot),
-        extra={"file": attachment(report, html)} if has_bot else {},
+        message=render_slack(report, attached=can_attach),
+        extra={"file": attachment(report, html)} if can_attach else {},
     )
     with database.transaction() as session:
         before = session.scalar(select(Alert.state).where(Alert.key == key))
-        queued = enqueue(session, outgoing, clock())
-    deliver_pending(database, sink_for(settings, console), clock)
+        enqueue(session, outgoing, clock())
+    deliver_pending(database, sink, clock)
     with database.sessions() as session:
         row = session.scalar(select(Alert).where(Alert.key == key))
         assert row is not None
-        return PostOutcome(key, queued, before, row.state, row.target, row.last_error, row.sent_at)
+        return PostOutcome(key, before, row.state, row.target, row.last_error, row.sent_at)

@@ -8,7 +8,7 @@ loaded one by one, so hundreds of thousands of them stay cheap.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -91,7 +91,6 @@ def deprecations(session: Session, cutoff: datetime) -> list[DeprecationInput]:
             window_closes_on=row.window_closes_on,
             replacement=row.replacement,
             source_url=row.source_url,
-            status=row.status,
         )
         for row in rows
     ]
@@ -114,7 +113,7 @@ def codebases(session: Session, cutoff: datetime) -> list[CodebaseInput]:
         .subquery()
     )
     last = {
-        row.codebase_id: (_aware(row.started_at), row.status)
+        row.codebase_id: (row.started_at, row.status)
         for row in session.execute(select(ranked).where(ranked.c.rank == 1))
     }
     result = []
@@ -127,11 +126,14 @@ def codebases(session: Session, cutoff: datetime) -> list[CodebaseInput]:
     return result
 
 
+_COUNTED = and_(Finding.category == "use", Finding.suppressed.is_(False))
+"""A finding the report counts: a use (not a mention) that is not suppressed."""
+
+
 def _open_at(cutoff: datetime) -> ColumnElement[bool]:
-    """A counted use (not a mention, not suppressed) that was open at ``cutoff``."""
+    """A counted use that was open at ``cutoff``."""
     return and_(
-        Finding.category == "use",
-        Finding.suppressed.is_(False),
+        _COUNTED,
         Finding.first_seen_at < cutoff,
         or_(Finding.fixed_at.is_(None), Finding.fixed_at >= cutoff),
     )
@@ -147,26 +149,16 @@ def open_uses(session: Session, cutoff: datetime) -> list[OpenUseCount]:
 
 
 def week_counts(session: Session, start: datetime, cutoff: datetime) -> list[WeekCounts]:
-    counted = and_(Finding.category == "use", Finding.suppressed.is_(False))
-    new: dict[int, int] = {
-        codebase: count
-        for codebase, count in session.execute(
-            select(Finding.codebase_id, func.count())
-            .where(counted, Finding.first_seen_at >= start, Finding.first_seen_at < cutoff)
-            .group_by(Finding.codebase_id)
-        )
-    }
-    fixed: dict[int, int] = {
-        codebase: count
-        for codebase, count in session.execute(
-            select(Finding.codebase_id, func.count())
-            .where(counted, Finding.fixed_at >= start, Finding.fixed_at < cutoff)
-            .group_by(Finding.codebase_id)
-        )
-    }
-    return [
-        WeekCounts(c, new.get(c, 0), fixed.get(c, 0)) for c in sorted(new.keys() | fixed.keys())
-    ]
+    """Counted uses first seen and fixed in the week, per codebase, in one pass."""
+    new = and_(Finding.first_seen_at >= start, Finding.first_seen_at < cutoff)
+    fixed = and_(Finding.fixed_at >= start, Finding.fixed_at < cutoff)
+    query = (
+        select(Finding.codebase_id, func.count().filter(new), func.count().filter(fixed))
+        .where(_COUNTED, or_(new, fixed))
+        .group_by(Finding.codebase_id)
+        .order_by(Finding.codebase_id)
+    )
+    return [WeekCounts(c, n, f) for c, n, f in session.execute(query)]
 
 
 def oldest_uses(session: Session, cutoff: datetime) -> list[OldestUse]:
@@ -191,7 +183,7 @@ def oldest_uses(session: Session, cutoff: datetime) -> list[OldestUse]:
         ranked.c.first_seen_at
     )
     rows = session.execute(query.where(ranked.c.rank == 1))
-    return [OldestUse(c, p, ln, i, _aware(at)) for c, p, ln, i, at in rows]
+    return [OldestUse(c, p, ln, i, at) for c, p, ln, i, at in rows]
 
 
 def entries(
@@ -200,7 +192,7 @@ def entries(
     """Changelog entries whose ``column`` timestamp (seen, changed, gone) falls in the week."""
     query = select(ChangelogEntryRow, column).where(column >= start, column < cutoff)
     return [
-        EntryInput(row.surface, row.entry_date, row.text, row.source_url, row.breaking, _aware(at))
+        EntryInput(row.surface, row.entry_date, row.text, row.source_url, row.breaking, at)
         for row, at in session.execute(query)
     ]
 
@@ -260,7 +252,7 @@ def failed_jobs(session: Session, start: datetime, cutoff: datetime) -> list[Job
     query = select(JobRun.job, JobRun.started_at, JobRun.error).where(
         JobRun.status == "failed", JobRun.started_at >= start, JobRun.started_at < cutoff
     )
-    return [JobInput(job, _aware(at), error) for job, at, error in session.execute(query)]
+    return [JobInput(job, at, error) for job, at, error in session.execute(query)]
 
 
 def scan_points(session: Session, since: datetime, cutoff: datetime) -> list[ScanPoint]:
@@ -268,10 +260,3 @@ def scan_points(session: Session, since: datetime, cutoff: datetime) -> list[Sca
         ScanRun.status == "ok", ScanRun.started_at >= since, ScanRun.started_at < cutoff
     )
     return [ScanPoint(c, at, n) for c, at, n in session.execute(query)]
-
-
-def _aware(value: datetime) -> datetime:
-    """Columns read through a subquery may skip the UTC type's conversion."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

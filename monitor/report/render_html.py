@@ -8,11 +8,11 @@ that came from the docs or from code is escaped; only the SVG made by
 from __future__ import annotations
 
 from functools import cache
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from monitor.notify.message import safe_url
 from monitor.report import fmt, svg
 from monitor.report.model import WeeklyReport
 
@@ -29,20 +29,12 @@ def _environment() -> Environment:
     )
 
 
-def href(url: str | None) -> str | None:
-    """Only plain http(s) links to other pages; never ``javascript:`` or ``data:``."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
 def render_html(report: WeeklyReport) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
         fmt=fmt,
-        href=href,
+        href=safe_url,  # only http(s) links; never javascript: or data:
         limit=fmt.LIST_LIMIT,
         timeline_svg=Markup(svg.timeline(report.deprecations, report.today)),
         trend_svg=Markup(svg.trend(report.trend)),

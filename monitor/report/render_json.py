@@ -13,9 +13,9 @@ from monitor.report.model import WeeklyReport
 SCHEMA_RESOURCE = "report.schema.json"
 
 
-def render_json(report: WeeklyReport, *, indent: int | None = None) -> str:
-    """Compact by default: Python's fast JSON encoder only runs without indentation."""
-    return json.dumps(to_json_dict(report), indent=indent, ensure_ascii=False) + "\n"
+def render_json(report: WeeklyReport) -> str:
+    """Compact: Python's fast JSON encoder only runs without indentation."""
+    return json.dumps(to_json_dict(report), ensure_ascii=False) + "\n"
 
 
 @cache

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
+from monitor.notify.message import safe_url
 from monitor.report import fmt
 from monitor.report.model import (
     CodebaseSection,
@@ -39,9 +40,11 @@ def code(value: str) -> str:
 
 def link(url: str | None, label: str) -> str:
     """A link only for http(s) URLs; brackets and spaces in the URL are percent-encoded."""
-    if not url or not url.startswith(("http://", "https://")):
+    target = safe_url(url)
+    if target is None:
         return text(label)
-    return f"[{text(label)}]({quote(url, safe=_URL_SAFE)})"
+    # safe_url keeps brackets and parentheses, which would end a Markdown link.
+    return f"[{text(label)}]({quote(target, safe=_URL_SAFE)})"
 
 
 def _items(items: Sequence[str]) -> str:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from markupsafe import escape
 
+from monitor.notify.message import truncate
 from monitor.report.model import DeprecationRow, TrendPoint
 
 URGENCY_COLOURS = {
@@ -74,10 +75,6 @@ def _month_ticks(scale: DateScale, min_gap: float = 72.0) -> list[date]:
     return months[::step]
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def timeline(rows: Sequence[DeprecationRow], today: date, width: int = 960) -> str:
     """Each deprecation's support window as a bar from announcement to close."""
     if not rows:
@@ -111,7 +108,7 @@ def timeline(rows: Sequence[DeprecationRow], today: date, width: int = 960) -> s
         )
         out.append(
             f'<text x="{label_width - 8}" y="{y + 14}" text-anchor="end" fill="#111827">'
-            f"{escape(_clip(label, LABEL_CHARS))}<title>{escape(tip)}</title></text>"
+            f"{escape(truncate(label, LABEL_CHARS))}<title>{escape(tip)}</title></text>"
             f'<rect class="bar {escape(row.urgency)}" x="{x0}" y="{y + 4}"'
             f' width="{max(round(x1 - x0, 2), 1.5)}" height="{row_height - 8}" rx="2"'
             f' fill="{colour}" data-deprecation-id="{row.id}"'

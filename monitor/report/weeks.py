@@ -47,9 +47,6 @@ class IsoWeek:
     def shifted(self, weeks: int) -> IsoWeek:
         return week_of(self.monday + timedelta(weeks=weeks))
 
-    def contains(self, day: date) -> bool:
-        return self.monday <= day <= self.sunday
-
 
 def week_of(day: date) -> IsoWeek:
     year, week, _ = day.isocalendar()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -40,27 +39,7 @@ def dep(id_: int, closes: date, *items: str) -> DeprecationInput:
         window_closes_on=closes,
         replacement=None,
         source_url=f"https://docs.instacart.com/x#{id_}",
-        status="active",
     )
-
-
-def inputs(**overrides: object) -> ReportInputs:
-    base = ReportInputs(
-        deprecations=[],
-        codebases=[],
-        open_uses=[],
-        week_counts=[],
-        oldest_uses=[],
-        new_entries=[],
-        changed_entries=[],
-        disappeared_entries=[],
-        events=[],
-        source_problems=[],
-        failed_alerts=[],
-        failed_jobs=[],
-        scan_points=[],
-    )
-    return replace(base, **overrides)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +65,7 @@ def test_summary_windows_and_order() -> None:
         dep(4, date(2025, 12, 31)),  # closed yesterday
         dep(5, date(2026, 1, 1)),  # closes today
     ]
-    report = build_report(inputs(deprecations=deps), week_of(TODAY), TODAY, NOW)
+    report = build_report(ReportInputs(deprecations=deps), week_of(TODAY), TODAY, NOW)
     assert [r.id for r in report.deprecations] == [4, 5, 3, 2, 1]
     assert [r.days_left for r in report.deprecations] == [-1, 0, 29, 30, 90]
     s = report.summary
@@ -109,7 +88,7 @@ def test_codebase_uses_group_by_deprecation_and_name_unlinked_items() -> None:
         CodebaseInput(12, "gamma", None, None),
     ]
     report = build_report(
-        inputs(
+        ReportInputs(
             deprecations=deps,
             codebases=codebases,
             open_uses=counts,
@@ -154,7 +133,7 @@ def test_events_are_split_by_kind_with_changed_fields() -> None:
         EventInput(2, "created", when, ("b",), "S", "t", "u"),
         EventInput(3, "reappeared", when, ("c",), "S", "t", "u", {"title": [1, 2]}),
     ]
-    changes = build_report(inputs(events=events), week_of(TODAY), TODAY, NOW).changes
+    changes = build_report(ReportInputs(events=events), week_of(TODAY), TODAY, NOW).changes
     assert [c.changed_fields for c in changes.changed_deprecations] == [["window_closes_on"]]
     assert [c.deprecation_id for c in changes.new_deprecations] == [2]
     assert [c.changed_fields for c in changes.reappeared_deprecations] == [[]]
@@ -164,7 +143,7 @@ def test_events_are_split_by_kind_with_changed_fields() -> None:
 def test_codec_round_trips_a_report() -> None:
     deps = [dep(1, date(2026, 3, 1)), dep(2, date(2025, 6, 1))]
     report = build_report(
-        inputs(
+        ReportInputs(
             deprecations=deps,
             codebases=[CodebaseInput(1, "x", None, None, NOW, "ok")],
             scan_points=[ScanPoint(1, NOW, 3)],
@@ -187,7 +166,9 @@ def test_failed_jobs_are_newest_first_with_the_first_line_of_the_error() -> None
         JobInput("scrape", datetime(2025, 12, 31, tzinfo=UTC), "x" * 1000),
         JobInput("notify", datetime(2025, 12, 29, tzinfo=UTC), None),
     ]
-    failed = build_report(inputs(failed_jobs=jobs), week_of(TODAY), TODAY, NOW).changes.failed_jobs
+    failed = build_report(
+        ReportInputs(failed_jobs=jobs), week_of(TODAY), TODAY, NOW
+    ).changes.failed_jobs
     assert [(j.job, j.started_at.day) for j in failed] == [
         ("scrape", 31),
         ("scan", 30),
@@ -202,7 +183,7 @@ def test_failed_jobs_are_newest_first_with_the_first_line_of_the_error() -> None
 
 def test_a_report_stored_without_failed_jobs_still_decodes() -> None:
     job = JobInput("scan", NOW, "boom")
-    report = build_report(inputs(failed_jobs=[job]), week_of(TODAY), TODAY, NOW)
+    report = build_report(ReportInputs(failed_jobs=[job]), week_of(TODAY), TODAY, NOW)
     data = to_json_dict(report)
     assert data["changes"]["failed_jobs"][0]["error"] == "boom"
     del data["changes"]["failed_jobs"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import jsonschema
@@ -30,7 +29,7 @@ from monitor.report.inputs import (
 from monitor.report.model import WeeklyReport
 from monitor.report.render import render
 from monitor.report.render_json import json_schema
-from monitor.report.render_md import code, render_markdown, text
+from monitor.report.render_md import code, link, render_markdown, text
 from monitor.report.render_slack import render_slack
 from monitor.report.weeks import week_of
 from tests.support.fake_slack import check_blocks
@@ -55,7 +54,6 @@ def _dep(
         window_closes_on=date(2026, 7, 1) + timedelta(days=n % 200),
         replacement=HOSTILE if n == 1 else None,
         source_url=url or f"https://docs.instacart.com/ads/api/ads/changelog#{n}",
-        status="active",
     )
 
 
@@ -69,16 +67,11 @@ def hostile_report() -> WeeklyReport:
         deprecations=deps,
         codebases=[CodebaseInput(1, "team|repo <b>", "own|er", "#ch")],
         open_uses=[OpenUseCount(1, 1, HOSTILE, 2)],
-        week_counts=[],
         oldest_uses=[OldestUse(1, "src/a|b.py", 3, HOSTILE, when)],
         new_entries=[EntryInput("Ads Manager", TODAY, HOSTILE, "data:text/html,x", False, when)],
-        changed_entries=[],
-        disappeared_entries=[],
-        events=[],
         source_problems=[SourceInput("ads", "changelog", "failed", HOSTILE, 2, None)],
         failed_alerts=[AlertInput("k|1", "threshold", "#x", 1, HOSTILE, when)],
         failed_jobs=[JobInput("scrape <i>", when, f"{HOSTILE}\nTraceback <img>")],
-        scan_points=[],
     )
     return build_report(inputs, week_of(TODAY), TODAY, NOW)
 
@@ -111,6 +104,21 @@ def test_html_escapes_everything_and_links_only_http() -> None:
         assert not label.find_all(["img", "b"])
 
 
+def test_links_use_the_shared_url_rule_in_markdown_and_html() -> None:
+    odd = 'https://docs.instacart.com/a b(c)"d'
+    assert link(odd, "L") == "[L](https://docs.instacart.com/a%20b%28c%29%22d)"
+    for unsafe in ("javascript:alert(1)", "data:text/html,x", "https://", " ", None):
+        assert link(unsafe, "L") == "L"
+    report = build_report(
+        ReportInputs(deprecations=[_dep(1, url=odd), _dep(2, url="https:///no-host")]),
+        week_of(TODAY),
+        TODAY,
+        NOW,
+    )
+    anchors = BeautifulSoup(render(report, "html"), "lxml").select("table.deps a")
+    assert [a["href"] for a in anchors] == ["https://docs.instacart.com/a%20b(c)%22d"]
+
+
 def test_svg_text_is_escaped_and_bars_are_well_formed() -> None:
     report = hostile_report()
     drawn = svg.timeline(report.deprecations, report.today)
@@ -128,12 +136,8 @@ def test_slack_digest_fits_limits_for_a_huge_week() -> None:
         EntryInput("Catalog", TODAY, f"entry {n}", "https://docs.instacart.com/c", False, NOW)
         for n in range(400)
     ]
-    inputs = replace(
-        hostile_report_inputs(),
-        deprecations=deps,
-        codebases=codebases,
-        open_uses=uses,
-        new_entries=entries,
+    inputs = ReportInputs(
+        deprecations=deps, codebases=codebases, open_uses=uses, new_entries=entries
     )
     report = build_report(inputs, week_of(TODAY), TODAY, NOW)
     message = render_slack(report, attached=True)
@@ -143,10 +147,6 @@ def test_slack_digest_fits_limits_for_a_huge_week() -> None:
     assert "…and 492 more in the full report" in shown
     assert "400 new changelog entries" in shown
     assert "attached as an HTML file" in shown
-
-
-def hostile_report_inputs() -> ReportInputs:
-    return ReportInputs([], [], [], [], [], [], [], [], [], [], [], [], [])
 
 
 def test_slack_digest_escapes_names() -> None:
@@ -191,9 +191,7 @@ def test_long_lists_are_cut_in_markdown_and_html_but_not_in_json() -> None:
     deps = [_dep(n) for n in range(40)]
     codebases = [CodebaseInput(n, f"repo-{n:02d}", None, None) for n in range(10)]
     uses = [OpenUseCount(c, d, "x", 1) for c in range(10) for d in range(40)]
-    inputs = replace(
-        hostile_report_inputs(), deprecations=deps, codebases=codebases, open_uses=uses
-    )
+    inputs = ReportInputs(deprecations=deps, codebases=codebases, open_uses=uses)
     report = build_report(inputs, week_of(TODAY), TODAY, NOW)
     md = render_markdown(report)
     assert "| …and 25 more deprecations | 25 |" in md
