@@ -26,12 +26,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.support.cli import isolated_env, run_cli  # noqa: E402
-from tests.support.daemon import FAST_SCHEDULES, query, start_daemon  # noqa: E402
+from tests.support.cli import isolated_env  # noqa: E402
+from tests.support.daemon import FAST_SCHEDULES, add_shop, query, start_daemon  # noqa: E402
 from tests.support.docs_server import DocsServer, copy_site  # noqa: E402
 from tests.support.fake_slack import FakeSlack  # noqa: E402
-
-CODEBASE = REPO / "tests" / "fixtures" / "codebases" / "python-shop"
 
 
 @dataclass
@@ -94,9 +92,7 @@ def main() -> None:
                     "CONNECT_MONITOR_LOG_LEVEL": "WARNING",
                 }
             )
-            shop = work / "python-shop"
-            shutil.copytree(CODEBASE, shop)
-            run_cli(["codebase", "add", "shop", str(shop)], env)
+            add_shop(env, work)
             url = f"sqlite:///{data / 'monitor.db'}"
             daemon = start_daemon(env, work / "daemon.log")
             minutes = soak(daemon.pid, url, args.minutes, args.sample_seconds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
 
@@ -14,3 +15,13 @@ def resolve_now(today: date | None = None) -> datetime:
     if today is None:
         return utc_now()
     return datetime.combine(today, time(12, 0), tzinfo=UTC)
+
+
+def command_clock(today: date | None = None) -> tuple[datetime, Callable[[], datetime]]:
+    """A command's ``now`` and the clock its later steps read (delivery times, run ends).
+
+    A pinned ``--today`` freezes both (tests and backfills record one repeatable instant);
+    otherwise the clock keeps running.
+    """
+    now = resolve_now(today)
+    return now, (lambda: now) if today is not None else utc_now

@@ -4,7 +4,6 @@ fake Slack server; signals, crashes, outages, a locked database and a second rep
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from tests.support.cli import run_cli
 from tests.support.daemon import (
     FAST_SCHEDULES,
     Daemon,
+    add_shop,
+    execute,
     finished,
     free_port,
     job_runs,
@@ -40,7 +41,6 @@ from tests.support.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.slow
 
-CODEBASES = Path(__file__).parent / "fixtures" / "codebases"
 CHANNELS = {"deprecations": "C0DEPRECS", "shop-team": "C0SHOPTEAM"}
 STAGES = ("scrape", "scan", "alerts", "report")
 
@@ -73,13 +73,6 @@ def _env(scrape_env: dict[str, str], slack: FakeSlack, database_url: str) -> dic
     }
 
 
-def _register_shop(env: dict[str, str], tmp_path: Path) -> None:
-    shop = tmp_path / "python-shop"
-    shutil.copytree(CODEBASES / "python-shop", shop)
-    added = run_cli(["codebase", "add", "shop", str(shop), "--channel", "#shop-team"], env)
-    assert added.code == 0, added.stderr
-
-
 def _status(env: dict[str, str]) -> tuple[int, dict]:
     result = run_cli(["status", "--format", "json"], env)
     assert result.stdout, result.stderr
@@ -107,7 +100,7 @@ def test_daemon_end_to_end(
     env = _env(scrape_env, slack, database_url)
     port = free_port()
     env |= {"CONNECT_MONITOR_SERVER__ENABLED": "true", "CONNECT_MONITOR_SERVER__PORT": str(port)}
-    _register_shop(env, tmp_path)
+    add_shop(env, tmp_path, "--channel", "#shop-team")
     daemon = start_daemon(env, tmp_path / "daemon.log")
     daemons.append(daemon)
 
@@ -179,7 +172,7 @@ def test_sigkill_mid_job_then_restart_completes_without_duplicates(
 ) -> None:
     url = sqlite_url(tmp_path)
     env = _env(scrape_env, slack, url)
-    _register_shop(env, tmp_path)
+    add_shop(env, tmp_path, "--channel", "#shop-team")
     first = start_daemon(env, tmp_path / "first.log")
     daemons.append(first)
     wait_until(lambda: len(slack.messages) >= 2, 40, "the baseline digests")
@@ -320,7 +313,7 @@ def test_report_missed_while_down_runs_once_on_restart(
     assert not finished(job_runs(url), "report")
     # Pretend the daemon was down over Monday 09:00: the stored next run is an hour ago.
     query_sql = "UPDATE apscheduler_jobs SET next_run_time = :t WHERE id = 'report'"
-    _execute(url, query_sql, t=time.time() - 3600)
+    execute(url, query_sql, t=time.time() - 3600)
 
     second = start_daemon(env, tmp_path / "second.log")
     daemons.append(second)
@@ -332,15 +325,6 @@ def test_report_missed_while_down_runs_once_on_restart(
     assert next_report and "T09:00:00" in next_report
     second.send(signal.SIGTERM)
     assert second.wait(30) == 0
-
-
-def _execute(url: str, sql: str, **params: object) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(sql), params)
-    engine.dispose()
 
 
 @pytest.mark.postgres

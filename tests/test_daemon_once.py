@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 from tests.conftest import Cli
-from tests.support.daemon import query
+from tests.support.daemon import add_shop, query
 from tests.support.databases import sqlite_url
 from tests.support.docs_server import ANY_PATH, DocsServer, Fault
 
-CODEBASES = Path(__file__).parent / "fixtures" / "codebases"
 STAGE_LINE = re.compile(r"^(scrape|scan|alerts|report): (ok|FAILED): ")
-
-
-def _shop(cli: Cli, tmp_path: Path) -> None:
-    shop = tmp_path / "python-shop"
-    shutil.copytree(CODEBASES / "python-shop", shop)
-    assert cli("codebase", "add", "shop", str(shop)).code == 0
 
 
 def test_once_runs_every_stage_and_records_them(
     cli: Cli, scrape_env: dict[str, str], data_dir: Path, tmp_path: Path
 ) -> None:
     cli.env = scrape_env
-    _shop(cli, tmp_path)
+    add_shop(cli.env, tmp_path)
     result = cli("once", "--today", "2026-11-29")
     assert result.code == 0, result.stderr
     assert "Monitoring started" in result.stdout  # no Slack configured: the console hears it

@@ -3,16 +3,18 @@ job-run bookkeeping against a real SQLite file."""
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import text
 
 from monitor.config.schedule import parse_schedule
 from monitor.daemon.backoff import FailureStreak, backoff_delay, should_skip
-from monitor.daemon.jobstore import StoredPlan
+from monitor.daemon.jobstore import StoredPlan, read_jobs, stored_plans
 from monitor.daemon.metrics import days_until
 from monitor.daemon.runs import failure_streak, finish_run, recover_interrupted, start_run
 from monitor.daemon.scheduler import plan_next_run
@@ -20,6 +22,7 @@ from monitor.daemon.stages import report_week
 from monitor.daemon.triggers import build_trigger, job_label, period_of
 from monitor.status import daemon_state
 from monitor.store.database import open_database
+from monitor.store.engine import make_engine
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday
 
@@ -125,3 +128,29 @@ def test_run_bookkeeping_streaks_and_recovery(tmp_path: Path) -> None:
             assert failure_streak(session, "alerts").count == 0  # still running: untouched
     finally:
         database.close()
+
+
+def test_job_table_is_read_without_a_scheduler(tmp_path: Path) -> None:
+    """`status` and the restart plan read the same rows; an unreadable state loses only itself."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
+    assert read_jobs(engine).next_runs == {} and stored_plans(engine) == {}  # no table yet
+    beat = {"name": "heartbeat", "trigger": IntervalTrigger(seconds=30, timezone="UTC")}
+    rows = [
+        {"id": "heartbeat", "at": NOW.timestamp(), "state": pickle.dumps(beat)},
+        {"id": "report", "at": None, "state": pickle.dumps({"name": "report [0 9 * * 1 UTC]"})},
+        {"id": "scan", "at": NOW.timestamp() + 60, "state": b"not a pickle"},
+    ]
+    with engine.begin() as connection:
+        connection.execute(
+            text("CREATE TABLE apscheduler_jobs (id TEXT, next_run_time REAL, job_state BLOB)")
+        )
+        connection.execute(text("INSERT INTO apscheduler_jobs VALUES (:id, :at, :state)"), rows)
+    jobs = read_jobs(engine)
+    assert jobs.next_runs == {"report": None, "scan": NOW + timedelta(minutes=1)}
+    assert (jobs.heartbeat_next, jobs.heartbeat_interval) == (NOW, timedelta(seconds=30))
+    assert stored_plans(engine) == {
+        "heartbeat": StoredPlan("heartbeat", NOW),
+        "report": StoredPlan("report [0 9 * * 1 UTC]", None),
+        "scan": StoredPlan(None, NOW + timedelta(minutes=1)),
+    }
+    engine.dispose()

@@ -69,7 +69,6 @@ def alerts(
         now,
         dry_run=dry_run,
         since=since.date() if since else None,
-        clock=None if today is None else (lambda: now),
     )
     for target, message in summary.previews:
         click.echo(f"--- to {target}\n{message.text}")

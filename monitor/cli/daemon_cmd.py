@@ -10,7 +10,7 @@ import click
 from monitor.cli.context import AppContext, pass_app
 from monitor.cli.options import TODAY_OPTION
 from monitor.cli.output import dumps
-from monitor.clock import resolve_now, utc_now
+from monitor.clock import command_clock
 from monitor.daemon.once import run_once
 from monitor.daemon.service import DaemonOptions, run_daemon
 from monitor.errors import EXIT_OK, EXIT_RUNTIME
@@ -68,9 +68,7 @@ def once(
     failed. The report is built and stored; it is posted only with --post. Safe to run
     while a daemon is running (the outbox never sends an alert twice).
     """
-    pinned = today.date() if today else None
-    now = resolve_now(pinned)
-    clock = (lambda: now) if pinned else utc_now
+    now, clock = command_clock(today.date() if today else None)
     result = run_once(app.settings, app.database(), now, clock, post=post, console=sys.stderr)
     if output_format == "json":
         click.echo(dumps(result.as_dict()))

@@ -10,7 +10,7 @@ import click
 
 from monitor.cli.context import AppContext, pass_app
 from monitor.cli.options import TODAY_OPTION
-from monitor.clock import resolve_now, utc_now
+from monitor.clock import command_clock
 from monitor.errors import EXIT_RUNTIME
 from monitor.report.publish import PostOutcome, post_report
 from monitor.report.render import FORMATS
@@ -59,8 +59,7 @@ def report(
     """
     settings = app.settings
     database = app.database()
-    pinned = today.date() if today else None
-    now = resolve_now(pinned)
+    now, clock = command_clock(today.date() if today else None)
     request = make_request(parse_week(week_text) if week_text else None, now)
     obtained = obtain(database, request, settings.report.weeks_of_trend)
     text = text_of(database, obtained, output_format)
@@ -77,7 +76,7 @@ def report(
         settings,
         obtained.report,
         html,
-        clock=(lambda: now) if pinned else utc_now,
+        clock=clock,
         console=sys.stderr,
     )
     click.echo(_describe(outcome), err=True)

@@ -16,7 +16,7 @@ from monitor.daemon.backoff import resume_at, should_skip
 from monitor.daemon.execute import recorded
 from monitor.daemon.runs import failure_streak
 from monitor.daemon.stages import STAGE_FUNCTIONS, StageOutcome
-from monitor.daemon.triggers import ALERTS, SCAN, SCRAPE
+from monitor.daemon.triggers import ALERTS, REPORT, SCAN, SCRAPE
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def alerts_job() -> None:
 
 
 def report_job() -> None:
-    run_stage("report")
+    run_stage(REPORT)
 
 
 def heartbeat_job() -> None:
@@ -107,5 +107,5 @@ JOB_FUNCTIONS = {
     SCRAPE: scrape_job,
     SCAN: scan_job,
     ALERTS: alerts_job,
-    "report": report_job,
+    REPORT: report_job,
 }

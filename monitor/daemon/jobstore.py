@@ -9,6 +9,7 @@ from __future__ import annotations
 import pickle
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,32 +27,18 @@ class StoredJobs:
 
 
 def read_jobs(engine: Engine) -> StoredJobs:
-    try:
-        if not inspect(engine).has_table(TABLE):
-            return StoredJobs({}, None, None)
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text(f"SELECT id, next_run_time, job_state FROM {TABLE} ORDER BY id")
-            ).all()
-    except SQLAlchemyError:
-        return StoredJobs({}, None, None)
     next_runs: dict[str, datetime | None] = {}
     beat_next, beat_interval = None, None
-    for job_id, next_run, state in rows:
-        when = datetime.fromtimestamp(next_run, UTC) if next_run is not None else None
+    for job_id, when, state in _rows(engine):
         if job_id == HEARTBEAT:
-            beat_next, beat_interval = when, _interval(state)
+            beat_next, beat_interval = when, _interval(_state(state))
             continue
         next_runs[job_id] = when
     return StoredJobs(next_runs, beat_next, beat_interval)
 
 
-def _interval(state: bytes) -> timedelta | None:
-    try:
-        trigger = pickle.loads(state).get("trigger")  # our own job table, as APScheduler reads it
-    except Exception:
-        return None
-    interval = getattr(trigger, "interval", None)
+def _interval(state: dict[str, Any]) -> timedelta | None:
+    interval = getattr(state.get("trigger"), "interval", None)
     return interval if isinstance(interval, timedelta) else None
 
 
@@ -63,24 +50,35 @@ class StoredPlan:
 
 def stored_plans(engine: Engine) -> dict[str, StoredPlan]:
     """What the previous start left in the store, read before the scheduler replaces it."""
+    return {
+        job_id: StoredPlan(_state(state).get("name"), when) for job_id, when, state in _rows(engine)
+    }
+
+
+def _rows(engine: Engine) -> list[tuple[str, datetime | None, bytes]]:
+    """Every job's id, next run and pickled state; none when the table is absent or unreadable."""
     try:
         if not inspect(engine).has_table(TABLE):
-            return {}
+            return []
         with engine.connect() as connection:
             rows = connection.execute(
-                text(f"SELECT id, next_run_time, job_state FROM {TABLE}")
+                text(f"SELECT id, next_run_time, job_state FROM {TABLE} ORDER BY id")
             ).all()
     except SQLAlchemyError:
+        return []
+    return [
+        (job_id, datetime.fromtimestamp(next_run, UTC) if next_run is not None else None, state)
+        for job_id, next_run, state in rows
+    ]
+
+
+def _state(blob: bytes) -> dict[str, Any]:
+    """A job's state as APScheduler stored it; empty when it cannot be read back."""
+    try:
+        state = pickle.loads(blob)  # our own job table, as APScheduler reads it
+    except Exception:
         return {}
-    plans = {}
-    for job_id, next_run, state in rows:
-        try:
-            name = pickle.loads(state).get("name")  # our own job table, as APScheduler reads it
-        except Exception:
-            name = None
-        when = datetime.fromtimestamp(next_run, UTC) if next_run is not None else None
-        plans[job_id] = StoredPlan(name, when)
-    return plans
+    return state if isinstance(state, dict) else {}
 
 
 def remove_job_row(engine: Engine, job_id: str) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from monitor.config.settings import Settings
+from monitor.store.engine import normalized_url
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +91,12 @@ class PostgresLeaderLock:
     can_wait = True
 
     def __init__(self, database_url: str, key: int = PG_LEADER_LOCK) -> None:
-        url = make_url(database_url)
-        if url.get_driver_name() in ("psycopg2", ""):
-            url = url.set(drivername="postgresql+psycopg")
         self.key = key
         self._engine: Engine = create_engine(
-            url, poolclass=NullPool, isolation_level="AUTOCOMMIT", connect_args=_KEEPALIVES
+            normalized_url(database_url),
+            poolclass=NullPool,
+            isolation_level="AUTOCOMMIT",
+            connect_args=_KEEPALIVES,
         )
         self._connection: Connection | None = None
 

@@ -10,17 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import TextIO
 
 from monitor.config.settings import Settings
 from monitor.daemon.execute import recorded
-from monitor.daemon.stages import (
-    StageOutcome,
-    alerts_stage,
-    report_stage,
-    scan_stage,
-    scrape_stage,
-)
+from monitor.daemon.stages import STAGE_FUNCTIONS, Stage, StageOutcome, report_stage
+from monitor.daemon.triggers import REPORT, STAGES
 from monitor.store.database import Database
 
 RUNNER = "once"
@@ -60,18 +56,11 @@ def run_once(
     console: TextIO | None = None,
 ) -> OnceResult:
     result = OnceResult()
-    steps: list[tuple[str, Callable[[], StageOutcome]]] = [
-        ("scrape", lambda: scrape_stage(settings, database, now)),
-        ("scan", lambda: scan_stage(settings, database, now)),
-        ("alerts", lambda: alerts_stage(settings, database, now)),
-        (
-            "report",
-            lambda: report_stage(
-                settings, database, now, just_ended=False, post=post, clock=clock, console=console
-            ),
-        ),
-    ]
-    for name, call in steps:
+    # The current week, built and posted only when asked; the other stages run as scheduled.
+    report = partial(report_stage, just_ended=False, post=post, clock=clock, console=console)
+    stages: dict[str, Stage] = STAGE_FUNCTIONS | {REPORT: report}
+    for name in STAGES:
+        call = partial(stages[name], settings, database, now)
         outcome, _ = recorded(database, name, now, RUNNER, call, clock)
         result.stages.append((name, outcome))
     return result

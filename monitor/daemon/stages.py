@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from monitor.config.settings import Settings
+from monitor.daemon.triggers import ALERTS, REPORT, SCAN, SCRAPE
 from monitor.notify.service import run_alerts
 from monitor.report.publish import post_report
 from monitor.report.service import make_request, obtain, text_of
@@ -128,8 +129,8 @@ def report_stage(
 
 Stage = Callable[[Settings, Database, datetime], StageOutcome]
 STAGE_FUNCTIONS: dict[str, Stage] = {
-    "scrape": scrape_stage,
-    "scan": scan_stage,
-    "alerts": alerts_stage,
-    "report": report_stage,
+    SCRAPE: scrape_stage,
+    SCAN: scan_stage,
+    ALERTS: alerts_stage,
+    REPORT: report_stage,
 }

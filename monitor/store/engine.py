@@ -12,22 +12,31 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import ConfigError, RuntimeFailure
 
 
-def make_engine(database_url: str, busy_timeout_seconds: float = 30.0) -> Engine:
+def normalized_url(database_url: str) -> URL:
+    """The parsed URL, with PostgreSQL on psycopg 3, the driver the `postgres` extra installs.
+
+    ``postgresql://`` and ``postgresql+psycopg2://`` would otherwise ask for psycopg2.
+    """
     try:
         url = make_url(database_url)
     except ArgumentError as exc:
         raise ConfigError(f"storage.database_url is not a valid database URL: {exc}") from None
-    if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(database_url, url.database, busy_timeout_seconds)
     if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("psycopg2", ""):
         url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def make_engine(database_url: str, busy_timeout_seconds: float = 30.0) -> Engine:
+    url = normalized_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(database_url, url.database, busy_timeout_seconds)
     return create_engine(url, pool_pre_ping=True, future=True)
 
 

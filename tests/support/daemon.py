@@ -4,6 +4,7 @@ reading what it did from the database while it runs."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,12 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from tests.support.cli import REPO_ROOT
+from monitor.store.engine import normalized_url
+from tests.support.cli import REPO_ROOT, run_cli
 
 T = TypeVar("T")
+
+CODEBASES = Path(__file__).resolve().parents[1] / "fixtures" / "codebases"
 
 FAST_SCHEDULES = {
     "CONNECT_MONITOR_SCHEDULE__SCRAPE": "every 2s",
@@ -92,17 +96,39 @@ def start_daemon(env: Mapping[str, str], log_path: Path, *args: str) -> Daemon:
     return Daemon(proc, log_path)
 
 
+def _outside_engine(database_url: str) -> Engine:
+    """A plain connection, as an operator's tool would open: not the daemon's engine, whose
+    SQLite transactions take the write lock up front and would hold the daemon up."""
+    return create_engine(normalized_url(database_url), poolclass=NullPool)
+
+
 def query(database_url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
     """Read the daemon's database from outside, as an operator would."""
-    url = database_url
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url, poolclass=NullPool)
+    engine = _outside_engine(database_url)
     try:
         with engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(text(sql), params)]
     finally:
         engine.dispose()
+
+
+def execute(database_url: str, sql: str, **params: Any) -> None:
+    """Change the daemon's database from outside, in one committed transaction."""
+    engine = _outside_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(sql), params)
+    finally:
+        engine.dispose()
+
+
+def add_shop(env: Mapping[str, str], work: Path, *options: str) -> Path:
+    """Register a copy of the python-shop fixture as codebase `shop`; the copy is returned."""
+    shop = work / "python-shop"
+    shutil.copytree(CODEBASES / "python-shop", shop)
+    added = run_cli(["codebase", "add", "shop", str(shop), *options], env)
+    assert added.code == 0, added.stderr
+    return shop
 
 
 def job_runs(database_url: str) -> list[dict[str, Any]]:
