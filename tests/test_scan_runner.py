@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
 import sys
@@ -167,6 +168,67 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(
         result = scan_tree(big, records, workers=2)
     assert "finishing in-process" in caplog.text
     same_scan(result, scan_tree(big, records, workers=1))
+
+
+def _fails_in_a_worker(folders: list[Folder]) -> TaskResult:
+    """``split._run_task`` in this process; in a worker, a bug in the scanner."""
+    if os.getpid() != _PARENT:
+        raise RuntimeError("scanner bug in a helper")
+    return _REAL_RUN_TASK(folders)
+
+
+@pytest.mark.slow
+def test_a_helper_that_fails_reports_why_and_leaves_its_share_to_this_process(
+    big: Path, records: Records, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(split_module, "_run_task", _fails_in_a_worker)
+    with caplog.at_level(logging.WARNING, logger="monitor.scan.split"):
+        result = scan_tree(big, records, workers=2)
+    assert "finishing in-process" in caplog.text
+    assert "RuntimeError: scanner bug in a helper" in caplog.text  # the helper's traceback
+    same_scan(result, scan_tree(big, records, workers=1))
+
+
+_HELPER_LOG = "CONNECT_MONITOR_TEST_HELPER_LOG"
+
+
+def _counted_in_a_worker(folders: list[Folder]) -> TaskResult:
+    """``split._run_task``, noting in a file how many files each helper task scanned."""
+    task = _REAL_RUN_TASK(folders)
+    if os.getpid() != _PARENT:
+        with open(os.environ[_HELPER_LOG], "a", encoding="utf-8") as log_file:
+            log_file.write(f"{len(task.rels)}\n")
+    return task
+
+
+@pytest.mark.slow
+def test_helpers_scan_a_share_of_a_cold_tree(
+    big: Path, records: Records, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    helper_log = tmp_path / "helper.log"
+    helper_log.touch()
+    monkeypatch.setenv(_HELPER_LOG, str(helper_log))
+    monkeypatch.setattr(split_module, "_run_task", _counted_in_a_worker)
+    result = scan_tree(big, records, workers=2)
+    by_helper = sum(map(int, helper_log.read_text().split()))
+    assert 0 < by_helper < result.files_scanned
+    same_scan(result, scan_tree(big, records, workers=1))
+
+
+def test_a_hurried_task_hands_back_the_folders_it_has_not_listed(
+    big: Path, records: Records
+) -> None:
+    """The flag a helper reads between folders when this process has run out of work."""
+    scanner = runner_module._subtree_scanner(
+        records, ScanOptions(), os.path.realpath(big), 0, record=False
+    )
+    start = [scanner.tree.root_folder()]
+    hurry = multiprocessing.get_context("fork").RawValue("b", 1)
+    hurried = scanner.run(start, budget=10_000, hurry=hurry)
+    assert hurried.rels == [] and hurried.left == start
+    hurry.value = 0
+    calm = scanner.run(start, budget=10_000, hurry=hurry)
+    assert len(calm.rels) > runner_module.SERIAL_BELOW and calm.left == []
 
 
 _REAL_RUN_CHUNK = runner_module._run_chunk

@@ -59,7 +59,6 @@ from .engine import scan_text
 from .findings import Finding
 from .rewalk import Replayed, replay, snapshot, walk_settings
 from .split import SplitScan, SubtreeScanner, TaskResult
-from .split import init_worker as init_split_worker
 from .targets import TargetSet, build_targets
 from .walker import (
     DEFAULT_MAX_FILE_BYTES,
@@ -600,7 +599,7 @@ def _scan_split(
     cache table it built, in the order the walk record lists the files."""
     recording = record is not None
     make = partial(_subtree_scanner, records, options, root_real, fresh_after_ns, recording)
-    split = SplitScan(make, workers, SERIAL_BELOW, _split_pool)
+    split = SplitScan(make, workers, SERIAL_BELOW, _pool_context)
     rels: list[str] = []
     sizes: list[int] = []
     mtimes: list[int] = []
@@ -615,9 +614,12 @@ def _scan_split(
         sizes.extend(task.sizes)
         mtimes.extend(task.mtimes)
         digests.append(task.digests)
-        for index, skip, _, stored in task.notes:
+        for index, skip, stored in task.notes:
             extras[offset + index] = (skip, stored)
-        verdicts = ((index, skip, found) for index, skip, found, _ in task.notes)
+        names = task.rels
+        verdicts = (
+            (index, skip, row_findings(names[index], stored)) for index, skip, stored in task.notes
+        )
         result.add_columns(task.rels, task.sizes, verdicts)
         for item in task.skipped:
             result.skip(item)
@@ -652,15 +654,6 @@ def _subtree_scanner(
     )
     scanner = FileScanner(records, options)
     return SubtreeScanner(tree, scanner.run, fresh_after_ns, record)
-
-
-def _split_pool(workers: int, make: Callable[[], SubtreeScanner]) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_pool_context(),
-        initializer=init_split_worker,
-        initargs=(make,),
-    )
 
 
 def _take(

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import gc
 import logging
+import selectors
+import signal
+import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
 from typing import Any, NamedTuple
 
 from .cache import stored_findings, stored_mtime
@@ -42,8 +46,9 @@ class TaskResult(NamedTuple):
     ``rels``, ``sizes``, ``mtimes`` and ``digests`` (16 bytes each, joined) describe
     every file read, in listing order: the cache rows, with a too-fresh mtime
     already 0. ``notes`` holds (index into those columns, skip reason or None,
-    findings, findings as the cache stores them) for the few files that were
-    skipped once read or have findings. ``skipped`` are files the walk passed
+    findings as the cache stores them: plain tuples, which unpickle several
+    times faster than ``Finding`` objects) for the few files that were skipped
+    once read or have findings. ``skipped`` are files the walk passed
     over or that could not be read; ``record`` is this task's part of the walk
     record (None when not recording); ``left`` the folders it did not reach.
     """
@@ -52,7 +57,7 @@ class TaskResult(NamedTuple):
     sizes: list[int]
     mtimes: list[int]
     digests: bytes
-    notes: list[tuple[int, str | None, tuple[Any, ...], tuple[Any, ...]]]
+    notes: list[tuple[int, str | None, tuple[Any, ...]]]
     skipped: list[Skipped]
     bytes_read: int
     record: RecordParts | None
@@ -80,19 +85,23 @@ class SubtreeScanner:
         self.fresh_after_ns = fresh_after_ns  # see ``stored_mtime``
         self.record = record
 
-    def run(self, folders: Sequence[Folder], budget: int) -> TaskResult:
+    def run(self, folders: Sequence[Folder], budget: int, hurry: Any = None) -> TaskResult:
+        """Lists and scans ``folders`` depth first until ``budget`` files are done, or
+        ``hurry`` (a shared flag) is raised, and hands back the folders not reached."""
         record = WalkRecord(self.fresh_after_ns) if self.record else None
         stack = list(reversed(folders))  # the first folder is listed first
         rels: list[str] = []
         sizes: list[int] = []
         mtimes: list[int] = []
         digests: list[bytes] = []
-        notes: list[tuple[int, str | None, tuple[Any, ...], tuple[Any, ...]]] = []
+        notes: list[tuple[int, str | None, tuple[Any, ...]]] = []
         skipped: list[Skipped] = []
         bytes_read = files = 0
         fresh = self.fresh_after_ns
         list_folder, scan_file, file_entry = self.tree.list_folder, self.scan_file, FileEntry
         while stack and files < budget:
+            if hurry is not None and hurry.value:
+                break
             items, subdirs = list_folder(stack.pop(), record)
             for item in items:
                 if item.__class__ is not file_entry:
@@ -108,7 +117,7 @@ class SubtreeScanner:
                     skipped.append(Skipped(rel, SkipReason(skip or SkipReason.SCAN_ERROR)))
                     continue
                 if skip is not None or found:
-                    notes.append((len(rels), skip, found, stored_findings(found)))
+                    notes.append((len(rels), skip, stored_findings(found)))
                 rels.append(rel)
                 sizes.append(size)
                 mtimes.append(stored_mtime(mtime_ns, fresh))
@@ -129,27 +138,99 @@ class SubtreeScanner:
 
 
 _subtrees: SubtreeScanner | None = None
-
-
-def init_worker(make: Callable[[], SubtreeScanner]) -> None:
-    global _subtrees  # noqa: PLW0603 - one scanner per worker process, built once
-    gc.disable()  # the process lives for one scan and makes almost only acyclic tuples
-    _subtrees = make()
+_hurry: Any = None  # the shared flag this process's helper watches (``Helper``)
 
 
 def _run_task(folders: list[Folder]) -> TaskResult:
-    if _subtrees is None:  # pragma: no cover - the initializer always runs first
-        raise RuntimeError("scan worker used before its initializer ran")
-    return _subtrees.run(folders, WORKER_BUDGET)
+    if _subtrees is None:  # pragma: no cover - ``_serve`` sets it first
+        raise RuntimeError("scan worker used before it was set up")
+    return _subtrees.run(folders, WORKER_BUDGET, _hurry)
+
+
+def _serve(connection: Connection, source: Any, hurry: Any) -> None:
+    """A helper process: run each task the pipe brings until it brings None.
+
+    ``source`` is the parent's own ``SubtreeScanner`` when forked (inherited,
+    not rebuilt) or the function that builds one when spawned.
+    """
+    global _subtrees, _hurry  # noqa: PLW0603 - one scanner per helper process
+    gc.disable()  # the process lives for one scan and makes almost only acyclic tuples
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _subtrees = source if isinstance(source, SubtreeScanner) else source()
+    _hurry = hurry
+    try:
+        while (folders := connection.recv()) is not None:
+            try:
+                reply: TaskResult | str = _run_task(folders)
+            except Exception:  # reported to the parent, which redoes the task
+                reply = traceback.format_exc(limit=5)
+            connection.send(reply)
+    except (EOFError, OSError):
+        return  # the parent closed the pipe (interrupted, or gave up): nobody is waiting
+
+
+class HelperLost(Exception):
+    """A helper process died or failed; the folders it held must be scanned elsewhere."""
+
+
+class Helper:
+    """One helper process, fed tasks through its own pipe.
+
+    A pipe per process, written and read by this thread only, instead of a
+    ``ProcessPoolExecutor``: the executor's two threads in this process
+    (queue manager and pipe feeder) took the GIL from the scan on every
+    hand-over, and a task it held could not be taken back. ``hurry`` is
+    shared memory the helper reads between folders: set, the helper hands
+    back at once the folders it has not listed.
+    """
+
+    def __init__(self, context: BaseContext, source: Any, hurry: Any) -> None:
+        self.tasks: deque[list[Folder]] = deque()  # sent, not yet answered, oldest first
+        self.connection, far_end = context.Pipe(duplex=True)
+        self.process = context.Process(
+            target=_serve, args=(far_end, source, hurry), name="connect-monitor-scan", daemon=True
+        )
+        self.process.start()
+        far_end.close()  # only the helper holds it now, so its death reads as end of file
+
+    def send(self, folders: list[Folder]) -> None:
+        try:
+            self.connection.send(folders)
+        except OSError as error:
+            raise HelperLost(f"helper process {self.process.pid} is gone ({error})") from error
+        self.tasks.append(folders)
+
+    def receive(self) -> TaskResult:
+        try:
+            reply = self.connection.recv()
+        except (EOFError, OSError) as error:
+            code = self.process.exitcode if self.process.join(1) is None else None
+            raise HelperLost(f"helper process {self.process.pid} exited (code {code})") from error
+        if isinstance(reply, str):
+            raise HelperLost(f"helper process {self.process.pid} failed: {reply.strip()}")
+        self.tasks.popleft()
+        return reply
+
+    def close(self) -> None:
+        """Ask the helper to stop; a helper that does not within a few seconds is killed."""
+        with suppress(OSError):
+            self.connection.send(None)
+        self.connection.close()
+        self.process.join(5)
+        if self.process.is_alive():  # pragma: no cover - a helper stuck in a system call
+            self.process.kill()
+            self.process.join()
 
 
 class SplitScan:
     """Shares one tree between ``workers`` processes (this one included).
 
-    ``make`` builds the ``SubtreeScanner`` (here, and in each worker: it
-    must be picklable for ``spawn``). The pool starts only once
-    ``start_pool_after`` files are done and folders are still waiting, so a
-    small tree never starts a process. ``absorb`` takes each finished task.
+    ``make`` builds the ``SubtreeScanner``: here, and in each helper when it
+    is spawned (it must be picklable then); a forked helper inherits this
+    process's. Helpers start only once ``start_pool_after`` files are done
+    and folders are still waiting, so a small tree never starts a process.
+    ``absorb`` takes each finished task. When this process runs out of
+    folders it raises the ``hurry`` flag instead of waiting for whole tasks.
     """
 
     def __init__(
@@ -157,19 +238,22 @@ class SplitScan:
         make: Callable[[], SubtreeScanner],
         workers: int,
         start_pool_after: int,
-        pool_factory: Callable[..., ProcessPoolExecutor],
+        context: Callable[[], BaseContext],
     ) -> None:
         self.make = make
         self.workers = workers
         self.start_pool_after = start_pool_after
-        self.pool_factory = pool_factory
-        self.pool: ProcessPoolExecutor | None = None
+        self.context = context
+        self.helpers: list[Helper] = []
         self.used_pool = False
         self.local = make()
+        self._hurry: Any = None
+        # One selector over every helper's pipe: polled between this process's own
+        # tasks, it costs a tenth of ``Connection.poll`` (which builds one per call).
+        self._answers = selectors.DefaultSelector()
 
     def run(self, start: Folder, absorb: Callable[[TaskResult], None]) -> None:
         pending: deque[Folder] = deque([start])
-        running: dict[Future[TaskResult], list[Folder]] = {}
         files_done = 0
 
         def take(task: TaskResult) -> None:
@@ -179,72 +263,91 @@ class SplitScan:
             absorb(task)
 
         try:
-            while pending or running:
-                for task in self._finished(running, pending):
+            while pending or self._busy():
+                for task in self._finished(pending):
                     take(task)
                 if self._pool_wanted(files_done, pending):
-                    self.pool = self.pool_factory(self.workers - 1, self.make)
-                    self.used_pool = True
-                self._feed(running, pending)
+                    self._start_helpers()
+                self._feed(pending)
                 if pending:
                     take(self.local.run([pending.pop()], LOCAL_BUDGET))
-                elif running:
-                    wait(running, return_when=FIRST_COMPLETED)
+                elif self._busy():
+                    self._hurry.value = 1  # nothing left here: hand back what is not started
+                    self._answers.select()
         finally:
             self._close()
 
-    def _finished(
-        self, running: dict[Future[TaskResult], list[Folder]], pending: deque[Folder]
-    ) -> list[TaskResult]:
-        """The results of the pool's finished tasks. If the pool died, every folder it
-        held goes back to ``pending`` and the rest of the scan runs in this process."""
+    def _busy(self) -> bool:
+        return any(helper.tasks for helper in self.helpers)
+
+    def _start_helpers(self) -> None:
+        context = self.context()
+        forked = context.get_start_method() == "fork"
+        source = self.local if forked else self.make
+        self._hurry = context.RawValue("b", 0)
+        try:
+            for _ in range(self.workers - 1):
+                helper = Helper(context, source, self._hurry)
+                self.helpers.append(helper)
+                self._answers.register(helper.connection, selectors.EVENT_READ, helper)
+        except OSError as error:  # out of processes or memory: scan with what started
+            log.warning("could not start a scan helper process (%s)", error)
+            if not self.helpers:
+                self.workers = 1
+                return
+        self.used_pool = True
+
+    def _finished(self, pending: deque[Folder]) -> list[TaskResult]:
+        """What the helpers finished. A helper that died or failed is closed, and every
+        folder it held goes back to ``pending``; no helper is started again."""
         results = []
-        for future in [f for f in running if f.done()]:
+        if not self.helpers:
+            return results
+        for answered, _ in self._answers.select(0):
+            helper = answered.data
             try:
-                results.append(future.result())
-            except BrokenProcessPool as error:
-                self._abandon_pool(error, running, pending)
-                break
-            del running[future]
+                results.append(helper.receive())
+            except HelperLost as error:
+                self._drop(helper, error, pending)
         return results
 
-    def _abandon_pool(
-        self,
-        error: BrokenProcessPool,
-        running: dict[Future[TaskResult], list[Folder]],
-        pending: deque[Folder],
-    ) -> None:
-        """Every folder the pool held goes back to ``pending``; no pool is started again."""
+    def _drop(self, helper: Helper, error: HelperLost, pending: deque[Folder]) -> None:
         log.warning("scan workers died (%s); finishing in-process", error)
-        for lost in running.values():
+        for lost in helper.tasks:
             pending.extend(lost)
-        running.clear()
-        self._close()
-        self.workers = 1
+        helper.tasks.clear()
+        self._answers.unregister(helper.connection)
+        helper.close()
+        self.helpers.remove(helper)
+        self.workers = 1  # no new helper either
 
-    def _feed(
-        self, running: dict[Future[TaskResult], list[Folder]], pending: deque[Folder]
-    ) -> None:
-        """Keep the pool a few tasks ahead, taking at most half of what waits (the
+    def _feed(self, pending: deque[Folder]) -> None:
+        """Keep each helper two tasks ahead, each taking at most half of what waits (the
         oldest folders, likely the largest): this process must not run dry."""
-        ahead = 2 * max(1, self.workers - 1)
-        while self.pool is not None and len(pending) > 1 and len(running) < ahead:
-            batch = [pending.popleft() for _ in range(min(BATCH, len(pending) // 2))]
-            try:
-                running[self.pool.submit(_run_task, batch)] = batch
-            except BrokenProcessPool as error:  # died before its tasks failed: keep the batch
-                pending.extendleft(reversed(batch))
-                self._abandon_pool(error, running, pending)
+        if not self.helpers:
+            return
+        self._hurry.value = 0
+        for helper in list(self.helpers):
+            while len(pending) > 1 and len(helper.tasks) < 2:
+                batch = [pending.popleft() for _ in range(min(BATCH, len(pending) // 2))]
+                try:
+                    helper.send(batch)
+                except HelperLost as error:  # died before it answered: keep the batch
+                    pending.extendleft(reversed(batch))
+                    self._drop(helper, error, pending)
+                    break
 
     def _pool_wanted(self, files_done: int, pending: deque[Folder]) -> bool:
         return (
-            self.pool is None
+            not self.helpers
+            and not self.used_pool
             and self.workers > 1
             and files_done >= self.start_pool_after
             and len(pending) > 1
         )
 
     def _close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        for helper in self.helpers:
+            helper.close()
+        self.helpers = []
+        self._answers.close()
