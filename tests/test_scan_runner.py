@@ -433,6 +433,21 @@ def test_a_flipped_byte_is_treated_as_damage(
     assert rebuilt.findings == clean.findings
 
 
+def test_a_cache_an_earlier_version_wrote_is_replaced_without_a_warning(
+    tree: Path, records: Records, data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = ScanCache.for_root(data_dir, tree)
+    clean = scan_tree(tree, records, cache=cache, workers=1)
+    cache.path.write_bytes(b"MSCACHE2" + bytes(16) + b"an older layout")
+    with caplog.at_level(logging.INFO, logger="monitor.scan.cache"):
+        rebuilt = scan_tree(tree, records, cache=cache, workers=1)
+    assert "earlier version" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert rebuilt.cache_hits == 0 and rebuilt.findings == clean.findings
+    assert not cache.path.read_bytes().startswith(b"MSCACHE2")
+    assert scan_tree(tree, records, cache=cache, workers=1).bytes_read == 0
+
+
 def test_a_crash_mid_scan_leaves_the_old_cache(
     tree: Path, records: Records, data_dir: Path
 ) -> None:

@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 WORKER_BUDGET = 512  # files per task in a worker: a round trip costs about as much as one file
 LOCAL_BUDGET = 64  # files per task here: this process must come back often to feed the pool
+# Folders a task here may take at once: most are leaves of a dozen files, and a
+# turn of the loop around each cost about as much as scanning two more files.
+LOCAL_FOLDERS = 8
 BATCH = 16  # folders handed to a worker at once (it returns those it did not reach)
 
 
@@ -270,7 +273,8 @@ class SplitScan:
                     self._start_helpers()
                 self._feed(pending)
                 if pending:
-                    take(self.local.run([pending.pop()], LOCAL_BUDGET))
+                    share = [pending.pop() for _ in range(min(LOCAL_FOLDERS, len(pending)))]
+                    take(self.local.run(share, LOCAL_BUDGET))
                 elif self._busy():
                     self._hurry.value = 1  # nothing left here: hand back what is not started
                     self._answers.select()
