@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -64,6 +65,37 @@ def test_nested_gitignore_with_negation(tmp_path: Path) -> None:
         "src/secrets.py": SkipReason.GITIGNORED,
         "src/deeper/secrets.py": SkipReason.GITIGNORED,
     }
+
+
+_IGNORE_LINES = [
+    "*.log", "tmp/", "/build", "!keep.log", "node_modules/", "**/*.min.js", "a?c", "[ab]x.txt",
+    "foo/**/bar", "docs/*.md", "!docs/keep.md", "*", "!*.py", "\\#hash", "sub/", "*.tar.gz",
+    "x/**", "**/cache", "Makefile", "dir/**/*.o", "*~", ".env*", "!.env.example",
+]  # fmt: skip
+_PATH_PARTS = ["a", "b", "build", "docs", "foo", "bar", "tmp", "sub", "x", "cache", "node_modules"]
+_PATH_NAMES = [
+    "keep.log", "app.log", "abc", "ax.txt", "cx.txt", "readme.md", "keep.md", "main.py",
+    "v.min.js", "f.tar.gz", "Makefile", "m.o", "notes~", ".env", ".env.example", "#hash",
+]  # fmt: skip
+
+
+def test_the_text_every_rule_needs_decides_nothing_on_its_own() -> None:
+    """A path the quick text check turns away is one no pattern matches, for random rule
+    files and paths: the check may only save the regex, never change a verdict."""
+    rng = random.Random(11)
+    for _ in range(300):
+        lines = rng.sample(_IGNORE_LINES, rng.randint(1, 6))
+        rules = walker._Rules(walker.GitIgnoreSpec.from_lines(lines), "", "", None, None)
+        quick = walker._Rules(
+            rules.spec, "", "", walker._any_rule(rules.spec), walker._needs(rules.spec)
+        )
+        for _ in range(40):
+            parts = rng.choices(_PATH_PARTS, k=rng.randint(0, 3))
+            path = "/".join([*parts, rng.choice(_PATH_NAMES + _PATH_PARTS)])
+            probe = path + "/" if rng.random() < 0.3 else path
+            assert quick.verdict(probe) == rules.verdict(probe), (lines, probe)
+    assert walker._needs(walker.GitIgnoreSpec.from_lines(["*.log", "tmp/"])) == (".log", "tmp")
+    assert walker._needs(walker.GitIgnoreSpec.from_lines(["*.log", "*"])) is None
 
 
 def test_git_dir_and_info_exclude(tmp_path: Path) -> None:

@@ -417,10 +417,10 @@ def _scan_tree(
     known: dict[str, Row] = {}
     built: Rows | None = None  # a whole new cache table (a first scan shared out)
     changed: dict[str, Row] = {}
+    split: SplitScan | None = None
     if replayed is None and not len(table) and workers > 1:
-        built = _scan_split(
-            result, records, options, root_real, workers, record, progress, fresh_after_ns
-        )
+        split = _new_split(records, options, root_real, workers, record, fresh_after_ns)
+        built = _scan_split(split, result, record, progress)
     else:
         dispatcher = Dispatcher(records, options, workers)
         try:
@@ -435,13 +435,17 @@ def _scan_tree(
             changed = _collect(result, dispatcher, known, progress, fresh_after_ns)
         finally:
             dispatcher.close()
-    if cache is not None:
-        walked = cache.walk if record is None else snapshot(settings, record)
-        if built is not None:
-            cache.replace(key, built, walked)
-        else:
-            order = replayed.rels if replayed is not None else record.files if record else ()
-            cache.store(key, changed, known.keys() - seen, walked, order)
+    try:
+        if cache is not None:
+            walked = cache.walk if record is None else snapshot(settings, record)
+            if built is not None:
+                cache.replace(key, built, walked)
+            else:
+                order = replayed.rels if replayed is not None else record.files if record else ()
+                cache.store(key, changed, known.keys() - seen, walked, order)
+    finally:
+        if split is not None:
+            split.reap()  # the helpers exited while the cache was written
     result.findings.sort(key=_order)
     result.skipped.sort()
     result.elapsed = time.perf_counter() - started
@@ -585,21 +589,28 @@ def _fold(
     result.bytes_scanned += scanned_bytes
 
 
-def _scan_split(
-    result: ScanResult,
+def _new_split(
     records: Records,
     options: ScanOptions,
     root_real: str,
     workers: int,
     record: WalkRecord | None,
-    progress: ProgressFn | None,
     fresh_after_ns: int,
-) -> Rows:
-    """A cold scan shared by directory between processes (see ``split``); returns the
-    cache table it built, in the order the walk record lists the files."""
+) -> SplitScan:
     recording = record is not None
     make = partial(_subtree_scanner, records, options, root_real, fresh_after_ns, recording)
-    split = SplitScan(make, workers, SERIAL_BELOW, _pool_context)
+    return SplitScan(make, workers, SERIAL_BELOW, _pool_context)
+
+
+def _scan_split(
+    split: SplitScan,
+    result: ScanResult,
+    record: WalkRecord | None,
+    progress: ProgressFn | None,
+) -> Rows:
+    """A cold scan shared by directory between processes (see ``split``); returns the
+    cache table it built, in the order the walk record lists the files. The helpers
+    are stopped, not yet reaped (``SplitScan.reap``)."""
     rels: list[str] = []
     sizes: list[int] = []
     mtimes: list[int] = []
@@ -631,7 +642,7 @@ def _scan_split(
             progress(done, None)
 
     split.run(split.local.tree.root_folder(record), absorb)
-    result.workers = workers if split.used_pool else 0
+    result.workers = 1 + split.started if split.started else 0
     if progress is not None:
         progress(done, done)
     return Rows(rels, sizes, mtimes, b"".join(digests), extras)

@@ -214,15 +214,24 @@ class Helper:
         self.tasks.popleft()
         return reply
 
-    def close(self) -> None:
-        """Ask the helper to stop; a helper that does not within a few seconds is killed."""
+    def stop(self) -> None:
+        """Ask the helper to stop (it exits once it reads this, or finds the pipe closed)."""
+        if self.connection.closed:
+            return
         with suppress(OSError):
             self.connection.send(None)
         self.connection.close()
+
+    def reap(self) -> None:
+        """Wait for a stopped helper to exit; one that does not within seconds is killed."""
         self.process.join(5)
         if self.process.is_alive():  # pragma: no cover - a helper stuck in a system call
             self.process.kill()
             self.process.join()
+
+    def close(self) -> None:
+        self.stop()
+        self.reap()
 
 
 class SplitScan:
@@ -248,7 +257,8 @@ class SplitScan:
         self.start_pool_after = start_pool_after
         self.context = context
         self.helpers: list[Helper] = []
-        self.used_pool = False
+        self._stopped: list[Helper] = []
+        self.started = 0  # helper processes started (none again once one is lost)
         self.local = make()
         self._hurry: Any = None
         # One selector over every helper's pipe: polled between this process's own
@@ -278,8 +288,11 @@ class SplitScan:
                 elif self._busy():
                     self._hurry.value = 1  # nothing left here: hand back what is not started
                     self._answers.select()
-        finally:
+        except BaseException:
             self._close()
+            self.reap()
+            raise
+        self._close()  # stopped now, reaped by ``reap``: they exit while the caller saves
 
     def _busy(self) -> bool:
         return any(helper.tasks for helper in self.helpers)
@@ -299,7 +312,7 @@ class SplitScan:
             if not self.helpers:
                 self.workers = 1
                 return
-        self.used_pool = True
+        self.started = len(self.helpers)
 
     def _finished(self, pending: deque[Folder]) -> list[TaskResult]:
         """What the helpers finished. A helper that died or failed is closed, and every
@@ -344,7 +357,7 @@ class SplitScan:
     def _pool_wanted(self, files_done: int, pending: deque[Folder]) -> bool:
         return (
             not self.helpers
-            and not self.used_pool
+            and not self.started
             and self.workers > 1
             and files_done >= self.start_pool_after
             and len(pending) > 1
@@ -352,6 +365,13 @@ class SplitScan:
 
     def _close(self) -> None:
         for helper in self.helpers:
-            helper.close()
+            helper.stop()
+        self._stopped += self.helpers
         self.helpers = []
         self._answers.close()
+
+    def reap(self) -> None:
+        """Wait for the stopped helpers' exit (so their resource use is counted)."""
+        for helper in self._stopped:
+            helper.reap()
+        self._stopped = []

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from re import _parser  # Python 3.11+; only parse() is used, as in ``comments``
 from typing import AnyStr, NamedTuple
 
 from pathspec import GitIgnoreSpec
@@ -116,12 +117,18 @@ class _Rules:
     # All of the file's patterns in one regex: most paths match none, and one
     # search is far cheaper than asking every pattern in turn.
     any_rule: re.Pattern[str] | None = None
+    # Text each pattern's every match holds (".log" for ``*.log``): a path with
+    # none of them matches no pattern, found without running the regex. None
+    # when some pattern holds no such text (``*``).
+    needs: tuple[str, ...] | None = None
 
     def verdict(self, rel: str) -> bool | None:
         """True ignored, False re-included by a ``!`` rule, None when no rule speaks."""
         if not rel.startswith(self.strip):
             return None
         path = self.lead + rel[len(self.strip) :]
+        if self.needs is not None and not any(map(path.__contains__, self.needs)):
+            return None
         if self.any_rule is not None and self.any_rule.search(path) is None:
             return None
         return self.spec.check_file(path).include
@@ -142,6 +149,34 @@ def _any_rule(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
         return None
 
 
+def _needs(spec: GitIgnoreSpec) -> tuple[str, ...] | None:
+    """The longest run of plain characters outside any group or repeat in each
+    pattern's regex (every match holds it), or None if one pattern has none."""
+    needs = set()
+    for pattern in spec.patterns:
+        regex = getattr(pattern, "regex", None)
+        if pattern.include is None:
+            continue
+        if not isinstance(regex, re.Pattern) or regex.flags & re.IGNORECASE:
+            return None
+        try:
+            items = _parser.parse(regex.pattern, regex.flags).data
+        except (re.error, AttributeError, TypeError):
+            return None
+        runs, run = [], []
+        for op, value in items:
+            if op is _parser.LITERAL:
+                run.append(chr(value))
+            else:
+                runs.append("".join(run))
+                run = []
+        longest = max([*runs, "".join(run)], key=len)
+        if not longest:
+            return None
+        needs.add(longest)
+    return tuple(sorted(needs)) or None
+
+
 def _load_rules(path: str, strip: str, lead: str = "") -> _Rules | None:
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
@@ -149,7 +184,7 @@ def _load_rules(path: str, strip: str, lead: str = "") -> _Rules | None:
     except OSError:
         return None
     spec = GitIgnoreSpec.from_lines(lines)
-    return _Rules(spec, strip, lead, _any_rule(spec)) if spec.patterns else None
+    return _Rules(spec, strip, lead, _any_rule(spec), _needs(spec)) if spec.patterns else None
 
 
 def ancestor_rule_files(root: str) -> list[tuple[str, str]]:
