@@ -36,6 +36,11 @@ _CLASS_WORDS = ("class", "interface", "record", "object", "enum", "struct", "tra
 _NOT_IN_KEY = re.compile(r"""[^\w$\-\s"'`:=>]""")
 _NOT_IN_CALL = re.compile(r"[^\w$.\s]")
 _NOT_IN_KEYED_CALL = re.compile(r"""[^\w$.\-\s"'`:=]""")
+# The same for ``_PARAMS`` and ``_TYPED_ASSIGN`` outside their bracketed parts
+# (a Go receiver, type arguments), which end in ")" or ">": only when the last
+# other character is one of those can a match reach back past it.
+_NOT_IN_PARAMS = re.compile(r"[^\w$\s]")
+_NOT_IN_TYPED_ASSIGN = re.compile(r"[^\w\s:\[\]=]")
 _DECLARATION_PREFIX = re.compile(
     r"\s*(?:(?:const|let|var|val|final|static|private|public|export|readonly|auto)\s+)*"
     r"(?:[\w.<>\[\],?]+\s+)?"
@@ -129,11 +134,16 @@ def ends_key(text: str) -> bool:
 
 
 def _tail_search(
-    pattern: re.Pattern[str], outside: re.Pattern[str], text: str
+    pattern: re.Pattern[str], outside: re.Pattern[str], text: str, reach: str = ""
 ) -> re.Match[str] | None:
-    """``pattern.search(text)`` for a pattern anchored at the end and made of few characters."""
+    """``pattern.search(text)`` for a pattern anchored at the end and made of few characters
+    (``outside`` matches any other), except in parts that end with a ``reach`` character."""
     last_outside = outside.search(text[::-1])
-    return pattern.search(text, 0 if last_outside is None else len(text) - last_outside.start())
+    if last_outside is None:
+        return pattern.search(text)
+    if text[-1 - last_outside.start()] in reach:
+        return pattern.search(text)  # it may close a part that holds anything
+    return pattern.search(text, len(text) - last_outside.start())
 
 
 def _name_opener(code: str, index: int, opener: str) -> Scope | None:
@@ -150,7 +160,9 @@ def _name_opener(code: str, index: int, opener: str) -> Scope | None:
     if opener == "(":
         if "@" in before and _ANNOTATION_ARGS.search(before):
             return None  # an annotation's arguments, not an enclosing object
-        if ("def" in before or "fun" in before) and _PARAMS.search(before):
+        if ("def" in before or "fun" in before) and _tail_search(
+            _PARAMS, _NOT_IN_PARAMS, before, ")>"
+        ):
             return Scope("params", None)
         if ("class" in before or "record" in before) and (
             m := _CLASS_PARAMS.search(before)
@@ -181,7 +193,10 @@ def _name_opener(code: str, index: int, opener: str) -> Scope | None:
             and (m := _CLASS_DECL.search(before)) is not None
         ):
             return Scope("class", m["name"])
-        if last == "=" and (m := _TYPED_ASSIGN.search(before)) is not None:
+        if (
+            last == "="
+            and (m := _tail_search(_TYPED_ASSIGN, _NOT_IN_TYPED_ASSIGN, before, ">")) is not None
+        ):
             return Scope("type", m["name"])
         if key_end and (m := _tail_search(_KEY, _NOT_IN_KEY, before)) is not None:
             return _key_scope(before, m)

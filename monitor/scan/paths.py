@@ -86,6 +86,8 @@ def interpolate(body: str, constants: dict[str, str], args: Sequence[str] = ()) 
         name = next(g for g in match.groups() if g is not None)
         return lookup(name, constants) or PH
 
+    if "{" not in body and "$" not in body and "%" not in body:
+        return body  # every interpolation holds one of these
     return _INTERPOLATION.sub(replace, body)
 
 
@@ -93,7 +95,7 @@ def _format_args(code: str, token: Token) -> list[str]:
     """Arguments that fill a format string's placeholders, when written right after it."""
     before = code[max(0, token.start - 80) : token.start]
     after = code[token.end : token.end + 300]
-    if _FORMAT_CALL.search(before):
+    if before.rstrip().endswith("(") and _FORMAT_CALL.search(before):
         args = []
         rest = after
         while (m := _ARGS.match(rest)) is not None:
@@ -150,7 +152,11 @@ def chain_plans(lexed: Lexed, implicit_concat: bool) -> list[Chain]:
         parts: list[tuple[str | None, str | None, tuple[str, ...]]] = []
         chain_start = token.start
         line_start = code.rfind("\n", 0, token.start) + 1
-        left = _LEFT_IDENT.search(code, line_start, token.start)
+        left = (  # the regex ends at a "+" before the literal: most literals have none
+            _LEFT_IDENT.search(code, line_start, token.start)
+            if code[line_start : token.start].rstrip().endswith("+")
+            else None
+        )
         if left is not None and not left["name"][0].isdigit():
             parts.append((left["name"], None, ()))
             chain_start = left.start()

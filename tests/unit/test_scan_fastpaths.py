@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.scan import context, rules
+from monitor.scan import context, paths, rules
 from monitor.scan.methods import Lines
 from monitor.scan.walker import _read_all, read_bytes
 
@@ -28,36 +28,49 @@ PIECES = [
 ]  # fmt: skip
 
 
-def _random_befores(seed: int, count: int = 3000) -> list[str]:
+# Receivers and type arguments that may hold anything: the parts a tail search must
+# not cut through.
+TAIL_PIECES = [
+    "func ", "function ", "func (r *T) ", "func (s Svc.x, y) ", "(a, b)", "Go", "<K, V>",
+    "x: Foo<a.b(c)> =", "<", ">",
+]  # fmt: skip
+
+
+def _random_befores(seed: int, count: int = 3000, pieces: list[str] = PIECES) -> list[str]:
     rng = random.Random(seed)
     texts = []
     for _ in range(count):
-        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 14))).rstrip()
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))).rstrip()
         if text:
             texts.append(text)
     return texts
 
 
 @pytest.mark.parametrize(
-    ("pattern", "outside"),
+    ("pattern", "outside", "reach"),
     [
-        (context._KEY, context._NOT_IN_KEY),
-        (context._CALL, context._NOT_IN_CALL),
-        (context._KEYED_CALL, context._NOT_IN_KEYED_CALL),
+        (context._KEY, context._NOT_IN_KEY, ""),
+        (context._CALL, context._NOT_IN_CALL, ""),
+        (context._KEYED_CALL, context._NOT_IN_KEYED_CALL, ""),
+        (context._PARAMS, context._NOT_IN_PARAMS, ")>"),
+        (context._TYPED_ASSIGN, context._NOT_IN_TYPED_ASSIGN, ">"),
     ],
 )
 def test_searching_from_the_tail_finds_the_same_match(
-    pattern: re.Pattern[str], outside: re.Pattern[str]
+    pattern: re.Pattern[str], outside: re.Pattern[str], reach: str
 ) -> None:
-    for text in _random_befores(1):
+    matched = 0
+    for text in _random_befores(1, pieces=[*PIECES, *TAIL_PIECES]):
         expected = pattern.search(text)
-        if pattern is context._KEY:
-            got = context._tail_search(pattern, outside, text)
-        else:
+        matched += expected is not None
+        if pattern in (context._CALL, context._KEYED_CALL):
             got = context._call(text, pattern, outside)
+        else:
+            got = context._tail_search(pattern, outside, text, reach)
         assert (got and (got.span(), got.groupdict())) == (
             expected and (expected.span(), expected.groupdict())
         ), text
+    assert matched > 20  # the generator does produce matches for every regex
 
 
 # Each regex of ``_name_opener`` with the cheap test that guards it there.
@@ -85,6 +98,29 @@ def test_scope_guards_never_hide_a_match(
             matched += 1
             assert guard(text), (pattern.pattern, text)
     assert matched > 5  # the generator does produce matches for every regex
+
+
+JOIN_PIECES = [
+    "base", "url", " + ", "+", "(", ")", "()", "format", "Sprintf", "String.format", ".",
+    " ", "\n", "\t", ",", "x1", "$", "?.", "f", "1", '"', "=",
+]  # fmt: skip
+
+
+def test_join_guards_never_hide_a_match() -> None:
+    """``chain_plans`` and ``_format_args`` ask their tail regexes only when the text
+    before the literal ends with "+" or "(" (whitespace aside)."""
+    rng = random.Random(4)
+    joined = formatted = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(JOIN_PIECES) for _ in range(rng.randint(1, 10)))
+        line = text.rsplit("\n", 1)[-1]
+        if paths._LEFT_IDENT.search(line):
+            joined += 1
+            assert line.rstrip().endswith("+"), line
+        if paths._FORMAT_CALL.search(text):
+            formatted += 1
+            assert text.rstrip().endswith("("), text
+    assert joined > 50 and formatted > 10
 
 
 SECRET_WORDS = [
