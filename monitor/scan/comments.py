@@ -205,7 +205,7 @@ def whole_text_as_comment(text: str) -> Lexed:
         Token("comment", m.start(), m.end(), m.start(), m.end())
         for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)
     ]
-    return Lexed(text, re.sub(r"[^\n]", " ", text), (), tuple(comments))
+    return Lexed(text, _blank(text), (), tuple(comments))
 
 
 def comment_blocks(lexed: Lexed) -> list[tuple[int, int]]:

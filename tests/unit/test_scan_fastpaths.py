@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import random
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from monitor.scan import context, paths, rules
+from monitor.scan.findings import normalise_snippet
 from monitor.scan.methods import Lines
 from monitor.scan.walker import _read_all, read_bytes
 
@@ -185,3 +187,17 @@ def test_files_that_report_size_zero_are_still_read() -> None:
     data = read_bytes("/proc/self/status")
     assert isinstance(data, bytes)
     assert b"Name:" in data
+
+
+def test_snippets_normalise_as_the_whitespace_regex_would() -> None:
+    """Fingerprints hash the normalised snippet, so ``str.split`` must fold exactly the
+    characters ``\\s`` matches, or every stored fingerprint would move."""
+    spaces = re.compile(r"\s+")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert (spaces.fullmatch(char) is not None) == char.isspace(), hex(code)
+    rng = random.Random(5)
+    alphabet = [c for c in map(chr, range(0x3100)) if c.isspace()] + list("ab x\u200b\ufeff")
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert normalise_snippet(text) == spaces.sub(" ", text).strip(), repr(text)
