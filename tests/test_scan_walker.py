@@ -94,6 +94,13 @@ def test_the_text_every_rule_needs_decides_nothing_on_its_own() -> None:
             path = "/".join([*parts, rng.choice(_PATH_NAMES + _PATH_PARTS)])
             probe = path + "/" if rng.random() < 0.3 else path
             assert quick.verdict(probe) == rules.verdict(probe), (lines, probe)
+        for _ in range(10):  # a whole folder at once: "may not speak" must be a proof
+            prefix = "".join(p + "/" for p in rng.choices(_PATH_PARTS, k=rng.randint(0, 2)))
+            names = set(rng.sample(_PATH_NAMES + _PATH_PARTS, rng.randint(1, 6)))
+            if not quick.may_speak(prefix, names):
+                for name in names:
+                    for probe in (prefix + name, prefix + name + "/"):
+                        assert rules.verdict(probe) is None, (lines, probe)
     assert walker._needs(walker.GitIgnoreSpec.from_lines(["*.log", "tmp/"])) == (".log", "tmp")
     assert walker._needs(walker.GitIgnoreSpec.from_lines(["*.log", "*"])) is None
 

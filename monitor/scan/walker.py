@@ -133,6 +133,15 @@ class _Rules:
             return None
         return self.spec.check_file(path).include
 
+    def may_speak(self, prefix: str, names: Sequence[str]) -> bool:
+        """Whether a rule may match an entry of the folder ``prefix`` (False proves that
+        none does): one look for the needed texts in all the entries' paths at once."""
+        if self.needs is None or not prefix.startswith(self.strip):
+            return True
+        folder = self.lead + prefix[len(self.strip) :]
+        paths = folder + ("/\n" + folder).join(names) + "/"
+        return any(map(paths.__contains__, self.needs))
+
 
 def _any_rule(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
     parts = []
@@ -380,12 +389,15 @@ class TreeWalk:
             self.include_spec,
             self.exclude_spec,
         )
+        # Only the ignore files that may match something here are asked about each entry
+        # (the subfolders inherit the whole chain).
+        speaking = tuple(rules for rules in chain if rules.may_speak(prefix, names))
         for entry in entries:
             if entry.name in VCS_DIRS:
                 continue
             rel = prefix + entry.name
             result = _visit(
-                entry, rel, root_real, chain, include_spec, exclude_spec, self.stat_files
+                entry, rel, root_real, speaking, include_spec, exclude_spec, self.stat_files
             )
             if result is None and not include_vendored and entry.name in VENDORED_DIRS:
                 result = Skipped(rel, SkipReason.VENDORED, is_dir=True)
@@ -451,7 +463,7 @@ def _visit(
     except OSError as error:
         return Skipped(rel, _os_reason(error))
     probe = rel + "/" if is_dir else rel
-    if _ignored(chain, probe):
+    if chain and _ignored(chain, probe):
         return Skipped(rel, SkipReason.GITIGNORED, is_dir=is_dir)
     if exclude_spec is not None and exclude_spec.match_file(probe):
         return Skipped(rel, SkipReason.EXCLUDED, is_dir=is_dir)
