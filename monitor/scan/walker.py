@@ -567,11 +567,15 @@ def read_file(
         return _os_reason(error)
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
+        if info.st_mode & _S_IFMT != _S_IFREG:
             return SkipReason.NOT_REGULAR
-        if info.st_size > max_file_bytes:
+        size = info.st_size
+        if size > max_file_bytes:
             return SkipReason.TOO_LARGE  # no need to read what will not be scanned
-        data = _read_all(fd, info.st_size, max_file_bytes + 1)
+        # One byte more than ``fstat`` says ends the usual case in one call (see _read_all).
+        data = os.read(fd, size + 1)
+        if len(data) != size:
+            data = _read_all(fd, size, max_file_bytes + 1, data)
     except OSError as error:
         return _os_reason(error)
     finally:
@@ -579,16 +583,20 @@ def read_file(
     return SkipReason.TOO_LARGE if len(data) > max_file_bytes else (data, info.st_mtime_ns)
 
 
-def _read_all(fd: int, size: int, limit: int) -> bytes:
-    """Up to ``limit`` bytes with plain ``os.read`` calls.
+_S_IFMT = 0o170000  # stat.S_IFMT's mask, and the type of a regular file under it
+_S_IFREG = stat.S_IFREG
+
+
+def _read_all(fd: int, size: int, limit: int, first: bytes | None = None) -> bytes:
+    """Up to ``limit`` bytes with plain ``os.read`` calls (``first``: what one read
+    already returned).
 
     A buffered file object costs more than the read itself for small files,
     and a tree is mostly small files. Asking for one byte more than ``fstat``
     reported ends the usual case in one call: getting exactly ``size`` back is
     the end of the file; anything else (the file grew, a short read) reads on.
     """
-    want = min(size + 1, limit)
-    data = os.read(fd, want)
+    data = os.read(fd, min(size + 1, limit)) if first is None else first
     if len(data) == size or len(data) >= limit:
         return data
     chunks = [data]
@@ -614,7 +622,7 @@ _BOMS = (
 def decode_source(data: bytes, include_vendored: bool = False) -> str | SkipReason:
     """Text to scan, or why these bytes are not source code. Pure: bytes in, verdict out."""
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
-    if encoding is None and b"\0" in data[:BINARY_SNIFF_BYTES]:
+    if encoding is None and data.find(b"\0", 0, BINARY_SNIFF_BYTES) != -1:
         return SkipReason.BINARY
     try:
         text = data.decode(encoding or "utf-8")
@@ -629,8 +637,10 @@ def ascii_source_reason(data: bytes, include_vendored: bool = False) -> SkipReas
     ASCII bytes carry no byte-order mark and are valid UTF-8 with one
     character per byte, so every check can run on the bytes as they are.
     """
-    if b"\0" in data[:BINARY_SNIFF_BYTES]:
+    if data.find(b"\0", 0, BINARY_SNIFF_BYTES) != -1:
         return SkipReason.BINARY
+    if len(data) <= MINIFIED_LINE_CHARS:
+        return None  # too short to be a bundle or a blob (see _shape_reason)
     return _shape_reason(data, b"\n", include_vendored)
 
 
