@@ -10,9 +10,15 @@ folders it did not reach. Tasks stay small enough to balance the cores on
 a lopsided tree, and only results cross process boundaries, column by
 column (``TaskResult``), ready to become the cache table.
 
-Folders carry their ignore chain, so a worker needs no state beyond what
-its initializer built. A worker that dies loses only unreported tasks,
-which are then run here.
+Each helper process has its own pipe, written and read only by this
+process's one thread (``Helper``), and a shared flag: when this process
+runs out of folders it raises the flag and the helpers hand back, at their
+next folder, what they have not listed, so the scan ends on both cores at
+once instead of waiting for a whole task.
+
+Folders carry their ignore chain, so a helper needs no state beyond the
+scanner it inherits (forked) or builds (spawned). A helper that dies or
+fails loses only unreported tasks, which are then run here.
 """
 
 from __future__ import annotations
