@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import gc
 import logging
-import selectors
 import signal
 import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as wait_for
 from multiprocessing.context import BaseContext
 from typing import Any, NamedTuple
 
@@ -267,9 +267,6 @@ class SplitScan:
         self.started = 0  # helper processes started (none again once one is lost)
         self.local = make()
         self._hurry: Any = None
-        # One selector over every helper's pipe: polled between this process's own
-        # tasks, it costs a tenth of ``Connection.poll`` (which builds one per call).
-        self._answers = selectors.DefaultSelector()
 
     def run(self, start: Folder, absorb: Callable[[TaskResult], None]) -> None:
         pending: deque[Folder] = deque([start])
@@ -293,7 +290,7 @@ class SplitScan:
                     take(self.local.run(share, LOCAL_BUDGET))
                 elif self._busy():
                     self._hurry.value = 1  # nothing left here: hand back what is not started
-                    self._answers.select()
+                    wait_for([helper.connection for helper in self.helpers])
         except BaseException:
             self._close()
             self.reap()
@@ -310,9 +307,7 @@ class SplitScan:
         self._hurry = context.RawValue("b", 0)
         try:
             for _ in range(self.workers - 1):
-                helper = Helper(context, source, self._hurry)
-                self.helpers.append(helper)
-                self._answers.register(helper.connection, selectors.EVENT_READ, helper)
+                self.helpers.append(Helper(context, source, self._hurry))
         except OSError as error:  # out of processes or memory: scan with what started
             log.warning("could not start a scan helper process (%s)", error)
             if not self.helpers:
@@ -323,11 +318,11 @@ class SplitScan:
     def _finished(self, pending: deque[Folder]) -> list[TaskResult]:
         """What the helpers finished. A helper that died or failed is closed, and every
         folder it held goes back to ``pending``; no helper is started again."""
-        results = []
+        results: list[TaskResult] = []
         if not self.helpers:
             return results
-        for answered, _ in self._answers.select(0):
-            helper = answered.data
+        ready = wait_for([helper.connection for helper in self.helpers], timeout=0)
+        for helper in [helper for helper in self.helpers if helper.connection in ready]:
             try:
                 results.append(helper.receive())
             except HelperLost as error:
@@ -339,7 +334,6 @@ class SplitScan:
         for lost in helper.tasks:
             pending.extend(lost)
         helper.tasks.clear()
-        self._answers.unregister(helper.connection)
         helper.close()
         self.helpers.remove(helper)
         self.workers = 1  # no new helper either
@@ -374,7 +368,6 @@ class SplitScan:
             helper.stop()
         self._stopped += self.helpers
         self.helpers = []
-        self._answers.close()
 
     def reap(self) -> None:
         """Wait for the stopped helpers' exit (so their resource use is counted)."""
