@@ -105,17 +105,36 @@ def _starts(spec: LexSpec) -> _Plan | None:
     return _Plan(starts, prefix, _prefix_enders(spec.string_prefix, prefix))
 
 
+_ASCII = tuple(chr(code) for code in range(1, 128))
+
+
+@lru_cache(maxsize=32)
+def _short_prefixes(prefix: str, width: int) -> tuple[str, ...] | None:
+    """Every ASCII string of one or two characters that ``prefix`` matches; None when
+    a prefix may be longer than that (too many strings to try)."""
+    if width > 2:
+        return None
+    whole = re.compile(f"(?:{prefix})", re.DOTALL)
+    heads = ["", *_ASCII] if width == 2 else [""]
+    return tuple(h + c for h in heads for c in _ASCII if whole.fullmatch(h + c))
+
+
 def _prefix_enders(prefix: str, width: int) -> frozenset[str]:
     """The ASCII characters a string prefix of at most ``width`` characters can end with
     (every ASCII character when ``width`` is too large to try all prefixes)."""
-    ascii_chars = [chr(code) for code in range(1, 128)]
     if not prefix or width == 0:
         return frozenset()
-    if width > 2:
-        return frozenset(ascii_chars)
-    whole = re.compile(f"(?:{prefix})", re.DOTALL)
-    heads = ["", *ascii_chars] if width == 2 else [""]
-    return frozenset(c for c in ascii_chars if any(whole.fullmatch(h + c) for h in heads))
+    found = _short_prefixes(prefix, width)
+    return frozenset(_ASCII) if found is None else frozenset(p[-1] for p in found)
+
+
+def _prefix_alphabet(prefix: str, width: int) -> frozenset[str]:
+    """Every ASCII character some string prefix of at most ``width`` characters holds
+    (all of them when ``width`` is too large to try every prefix)."""
+    if not prefix or width == 0:
+        return frozenset()
+    found = _short_prefixes(prefix, width)
+    return frozenset(_ASCII) if found is None else frozenset("".join(found))
 
 
 def _tokens(text: str, spec: LexSpec) -> Iterator[re.Match[str]]:
@@ -145,38 +164,155 @@ def _tokens(text: str, spec: LexSpec) -> Iterator[re.Match[str]]:
             pos = first + 1
 
 
+class _Scan(NamedTuple):
+    """``_master`` rewritten so that every alternative opens on a literal character.
+
+    The regex engine then skips to the next character that can open a token
+    by itself, in C, and ``finditer`` runs without a Python step per
+    candidate. String prefixes are left out and found afterwards by looking
+    back from the quote (see ``_scanned``); ``kinds`` maps each group to
+    what it holds and its quote.
+    """
+
+    regex: re.Pattern[str]
+    kinds: dict[str, tuple[str, str]]  # group -> ("comment" | "string" | "triple", quote)
+    plan: _Plan
+
+
+def _split_literal(fragment: str) -> tuple[str, str] | None:
+    """``fragment`` as (the character it opens with, the regex after it), or None."""
+    for width in (1, 2):  # "/" or an escaped "\\*"
+        head, rest = fragment[:width], fragment[width:]
+        try:
+            opening = _parser.parse(head).data
+            after = _parser.parse(rest).data
+        except re.error:
+            continue
+        if len(opening) != 1 or opening[0][0] is not _parser.LITERAL:
+            continue
+        if any(op is _parser.BRANCH for op, _ in after) or re.compile(fragment).groups:
+            return None  # an alternation or a group would change meaning once split
+        return chr(opening[0][1]), rest
+    return None
+
+
+@lru_cache(maxsize=32)
+def _scan(spec: LexSpec) -> _Scan | None:
+    """The literal-first form of ``_master(spec)``; None when it cannot be built: comment
+    markers that do not open on a literal, a string prefix that may hold a character
+    opening a token (tokens would no longer start where ``finditer`` finds them), or
+    one that is not optional (a bare quote would not open a string)."""
+    plan = _starts(spec)
+    if plan is None or len(spec.block_comments) > 1:
+        return None
+    prefix = spec.string_prefix
+    if prefix and re.fullmatch(f"(?:{prefix})", "") is None:
+        return None
+    if _prefix_alphabet(prefix, plan.back) & set(plan.starts.pattern):
+        return None
+    parts: list[str] = []
+    kinds: dict[str, tuple[str, str]] = {}
+    for index, (opener, closer) in enumerate(spec.block_comments):
+        split = _split_literal(opener)
+        if split is None:
+            return None
+        name = f"bc{index}"
+        parts.append(f"{re.escape(split[0])}(?P<{name}>(?:{split[1]}).*?(?:{closer}|\\Z))")
+        kinds[name] = ("comment", "")
+    for index, fragment in enumerate(spec.line_comments):
+        split = _split_literal(fragment)
+        if split is None:
+            return None
+        name = f"lc{index}"
+        parts.append(f"{re.escape(split[0])}(?P<{name}>(?:{split[1]})[^\\n]*)")
+        kinds[name] = ("comment", "")
+    if spec.triple_quotes:
+        for name, quote in (("tbd", '"""'), ("tbs", "'''")):
+            parts.append(f"{quote}(?P<{name}>.*?)(?:{quote}|\\Z)")
+            kinds[name] = ("triple", quote)
+    newline = "" if spec.multiline_strings else r"\n"
+    for index, quote in enumerate("\"'" if spec.single_quotes else '"'):
+        name = f"b{index}"
+        parts.append(f"{quote}(?P<{name}>(?:\\\\.|[^{quote}\\\\{newline}])*)(?:{quote}|$)")
+        kinds[name] = ("string", quote)
+    if spec.backticks:
+        parts.append(r"`(?P<btb>(?:\\.|[^`\\])*)(?:`|\Z)")
+        kinds["btb"] = ("string", "`")
+    return _Scan(re.compile("|".join(parts), re.DOTALL | re.MULTILINE), kinds, plan)
+
+
+# (kind, start, end, body start, body end, prefix, quote): "comment", "string" or "triple".
+_Piece = tuple[str, int, int, int, int, str, str]
+
+
+def _scanned(text: str, spec: LexSpec, scan: _Scan) -> Iterator[_Piece]:
+    """The tokens ``_tokens`` finds, from one ``finditer`` over ``_scan``'s regex.
+
+    A string may start a few characters before its quote, with a prefix: as in
+    ``_tokens``, only when the character before the quote can end one is the
+    master regex tried at the earlier starts, and the leftmost match wins.
+    """
+    kinds, back, enders = scan.kinds, scan.plan.back, scan.plan.enders
+    master = _master(spec).match
+    end = 0
+    for m in scan.regex.finditer(text):
+        start = m.start()
+        name = m.lastgroup or ""
+        kind, quote = kinds[name]
+        if (
+            kind != "comment"
+            and quote != "`"
+            and back
+            and start > end
+            and (not (ahead := text[start - 1]).isascii() or ahead in enders)
+        ):
+            for earlier in range(max(end, start - back), start):
+                if (found := master(text, earlier)) is not None:
+                    yield _piece(found)
+                    end = found.end()
+                    break
+            else:
+                end = m.end()
+                yield (kind, start, end, *m.span(name), "", quote)
+            continue
+        end = m.end()
+        yield (kind, start, end, *m.span(name), "", quote)
+
+
+def _piece(m: re.Match[str]) -> _Piece:
+    """A ``_master`` match as a ``_Piece``."""
+    start, end = m.span()
+    kind = m.lastgroup
+    if kind in {"bc", "lc"}:
+        return ("comment", start, end, start, end, "", "")
+    if kind == "tb":
+        return ("triple", start, end, *m.span("tb"), m["tpre"] or "", m["tq"])
+    if kind == "b":
+        return ("string", start, end, *m.span("b"), m["pre"] or "", m["q"])
+    return ("string", start, end, *m.span("btb"), "", "`")
+
+
 def lex(text: str, spec: LexSpec) -> Lexed:
     strings: list[Token] = []
     comments: list[Token] = []
     pieces: list[str] = []
     last = 0
-    for m in _tokens(text, spec):
-        start, end = m.span()
-        # The last group to close names the alternative that matched (see _master).
-        kind = m.lastgroup
-        if kind in {"bc", "lc"}:
+    scan = _scan(spec)
+    found = map(_piece, _tokens(text, spec)) if scan is None else _scanned(text, spec, scan)
+    for kind, start, end, body_start, body_end, prefix, quote in found:
+        if kind == "comment":
             comments.append(Token("comment", start, end, start, end))
             pieces.append(text[last:start])
-            pieces.append(_blank(m.group()))
+            pieces.append(_blank(text[start:end]))
             last = end
             continue
-        if kind == "tb":
-            token = Token(
-                "string", start, end, m.start("tb"), m.end("tb"), m["tpre"] or "", m["tq"]
-            )
-            if spec.docstrings and _is_docstring(text, start, end):
-                comments.append(Token("comment", start, end, token.body_start, token.body_end))
-                pieces.append(text[last:start])
-                pieces.append(_blank(m.group()))
-                last = end
-                continue
-            strings.append(token)
-        elif kind == "b":
-            strings.append(
-                Token("string", start, end, m.start("b"), m.end("b"), m["pre"] or "", m["q"])
-            )
-        elif kind == "btb":
-            strings.append(Token("string", start, end, m.start("btb"), m.end("btb"), "", "`"))
+        if kind == "triple" and spec.docstrings and _is_docstring(text, start, end):
+            comments.append(Token("comment", start, end, body_start, body_end))
+            pieces.append(text[last:start])
+            pieces.append(_blank(text[start:end]))
+            last = end
+            continue
+        strings.append(Token("string", start, end, body_start, body_end, prefix, quote))
     pieces.append(text[last:])
     return Lexed(text, "".join(pieces), tuple(strings), tuple(comments))
 

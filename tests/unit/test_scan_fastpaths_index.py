@@ -139,6 +139,24 @@ def test_lexing_from_start_characters_finds_the_same_tokens(language: str) -> No
         assert spans == [m.span() for m in master.finditer(text)], text
 
 
+@pytest.mark.parametrize("language", sorted({"python", "java", "kotlin", "go", "javascript",
+                                             "json"}))  # fmt: skip
+def test_the_literal_first_scan_lexes_as_the_start_character_search(
+    language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lex`` through ``_scan`` (one ``finditer``) against ``lex`` through ``_tokens``,
+    which the test above holds to the master regex: same code view, strings (prefixes,
+    quotes, bodies) and comments."""
+    spec = PROFILES[language].lex
+    assert spec is not None and comments._scan(spec) is not None
+    pieces = [*LEX_PIECES, "rb'", 'f"', "Rb", "ü", "\\\n", "u'''", 'U"""']
+    texts = _texts(pieces, 7, 2500, 30)
+    fast = [lex(text, spec) for text in texts]
+    monkeypatch.setattr(comments, "_scan", lambda spec: None)
+    for text, got in zip(texts, fast, strict=True):
+        assert got == lex(text, spec), text
+
+
 def test_start_characters_cover_python_prefixes() -> None:
     plan = comments._starts(PROFILES["python"].lex)
     assert plan is not None and plan.back == 2
