@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -159,17 +160,6 @@ def _dies_in_a_worker(folders: list[Folder]) -> TaskResult:
     return _REAL_RUN_TASK(folders)
 
 
-@pytest.mark.slow
-def test_a_worker_that_dies_leaves_its_share_to_this_process(
-    big: Path, records: Records, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    monkeypatch.setattr(split_module, "_run_task", _dies_in_a_worker)
-    with caplog.at_level(logging.WARNING, logger="monitor.scan.split"):
-        result = scan_tree(big, records, workers=2)
-    assert "finishing in-process" in caplog.text
-    same_scan(result, scan_tree(big, records, workers=1))
-
-
 def _fails_in_a_worker(folders: list[Folder]) -> TaskResult:
     """``split._run_task`` in this process; in a worker, a bug in the scanner."""
     if os.getpid() != _PARENT:
@@ -178,14 +168,26 @@ def _fails_in_a_worker(folders: list[Folder]) -> TaskResult:
 
 
 @pytest.mark.slow
-def test_a_helper_that_fails_reports_why_and_leaves_its_share_to_this_process(
-    big: Path, records: Records, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("run_task", "why"),
+    [
+        (_dies_in_a_worker, "exited (code 1)"),
+        (_fails_in_a_worker, "RuntimeError: scanner bug in a helper"),  # the helper's traceback
+    ],
+)
+def test_a_lost_helper_says_why_and_leaves_its_share_to_this_process(
+    big: Path,
+    records: Records,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    run_task: Callable[[list[Folder]], TaskResult],
+    why: str,
 ) -> None:
-    monkeypatch.setattr(split_module, "_run_task", _fails_in_a_worker)
+    monkeypatch.setattr(split_module, "_run_task", run_task)
     with caplog.at_level(logging.WARNING, logger="monitor.scan.split"):
         result = scan_tree(big, records, workers=2)
     assert "finishing in-process" in caplog.text
-    assert "RuntimeError: scanner bug in a helper" in caplog.text  # the helper's traceback
+    assert why in caplog.text
     same_scan(result, scan_tree(big, records, workers=1))
 
 

@@ -212,19 +212,18 @@ def _scan(spec: LexSpec) -> _Scan | None:
         return None
     parts: list[str] = []
     kinds: dict[str, tuple[str, str]] = {}
-    for index, (opener, closer) in enumerate(spec.block_comments):
+    comment_forms = [
+        (f"bc{index}", opener, f".*?(?:{closer}|\\Z)")
+        for index, (opener, closer) in enumerate(spec.block_comments)
+    ]
+    comment_forms += [
+        (f"lc{index}", marker, r"[^\n]*") for index, marker in enumerate(spec.line_comments)
+    ]
+    for name, opener, body in comment_forms:
         split = _split_literal(opener)
         if split is None:
             return None
-        name = f"bc{index}"
-        parts.append(f"{re.escape(split[0])}(?P<{name}>(?:{split[1]}).*?(?:{closer}|\\Z))")
-        kinds[name] = ("comment", "")
-    for index, fragment in enumerate(spec.line_comments):
-        split = _split_literal(fragment)
-        if split is None:
-            return None
-        name = f"lc{index}"
-        parts.append(f"{re.escape(split[0])}(?P<{name}>(?:{split[1]})[^\\n]*)")
+        parts.append(f"{re.escape(split[0])}(?P<{name}>(?:{split[1]}){body})")
         kinds[name] = ("comment", "")
     if spec.triple_quotes:
         for name, quote in (("tbd", '"""'), ("tbs", "'''")):
@@ -266,17 +265,15 @@ def _scanned(text: str, spec: LexSpec, scan: _Scan) -> Iterator[_Piece]:
             and start > end
             and (not (ahead := text[start - 1]).isascii() or ahead in enders)
         ):
-            for earlier in range(max(end, start - back), start):
-                if (found := master(text, earlier)) is not None:
-                    yield _piece(found)
-                    end = found.end()
-                    break
-            else:
-                end = m.end()
-                yield (kind, start, end, *m.span(name), "", quote)
-            continue
+            earlier = range(max(end, start - back), start)
+            prefixed = next(filter(None, (master(text, at) for at in earlier)), None)
+            if prefixed is not None:
+                end = prefixed.end()
+                yield _piece(prefixed)
+                continue
         end = m.end()
-        yield (kind, start, end, *m.span(name), "", quote)
+        body = (start, end) if kind == "comment" else m.span(name)
+        yield (kind, start, end, *body, "", quote)
 
 
 def _piece(m: re.Match[str]) -> _Piece:
@@ -300,13 +297,9 @@ def lex(text: str, spec: LexSpec) -> Lexed:
     scan = _scan(spec)
     found = map(_piece, _tokens(text, spec)) if scan is None else _scanned(text, spec, scan)
     for kind, start, end, body_start, body_end, prefix, quote in found:
-        if kind == "comment":
-            comments.append(Token("comment", start, end, start, end))
-            pieces.append(text[last:start])
-            pieces.append(_blank(text[start:end]))
-            last = end
-            continue
-        if kind == "triple" and spec.docstrings and _is_docstring(text, start, end):
+        if kind == "comment" or (
+            kind == "triple" and spec.docstrings and _is_docstring(text, start, end)
+        ):
             comments.append(Token("comment", start, end, body_start, body_end))
             pieces.append(text[last:start])
             pieces.append(_blank(text[start:end]))

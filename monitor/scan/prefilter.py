@@ -134,9 +134,7 @@ class LowerScreen:
         Only for ASCII: there ``bytes.lower`` is ``str.lower``. Outside it a
         character such as the Kelvin sign lower-cases to an ASCII letter.
         """
-        if self._automaton is None:
-            return self._any_in_lowered(data.lower())
-        return bool(self._automaton.find_matches_as_indexes(data.lower()))  # one call less
+        return self._any_in_lowered(data.lower())
 
     def _any_in_lowered(self, data: bytes) -> bool:
         if self._automaton is None:

@@ -41,7 +41,7 @@ from .walker import FileEntry, Folder, RecordParts, Skipped, SkipReason, TreeWal
 log = logging.getLogger(__name__)
 
 WORKER_BUDGET = 512  # files per task in a worker: a round trip costs about as much as one file
-LOCAL_BUDGET = 64  # files per task here: this process must come back often to feed the pool
+LOCAL_BUDGET = 64  # files per task here: this process must come back often to feed the helpers
 # Folders a task here may take at once: most are leaves of a dozen files, and a
 # turn of the loop around each cost about as much as scanning two more files.
 LOCAL_FOLDERS = 8
@@ -245,7 +245,7 @@ class SplitScan:
 
     ``make`` builds the ``SubtreeScanner``: here, and in each helper when it
     is spawned (it must be picklable then); a forked helper inherits this
-    process's. Helpers start only once ``start_pool_after`` files are done
+    process's. Helpers start only once ``start_helpers_after`` files are done
     and folders are still waiting, so a small tree never starts a process.
     ``absorb`` takes each finished task. When this process runs out of
     folders it raises the ``hurry`` flag instead of waiting for whole tasks.
@@ -255,12 +255,12 @@ class SplitScan:
         self,
         make: Callable[[], SubtreeScanner],
         workers: int,
-        start_pool_after: int,
+        start_helpers_after: int,
         context: Callable[[], BaseContext],
     ) -> None:
         self.make = make
         self.workers = workers
-        self.start_pool_after = start_pool_after
+        self.start_helpers_after = start_helpers_after
         self.context = context
         self.helpers: list[Helper] = []
         self._stopped: list[Helper] = []
@@ -282,7 +282,7 @@ class SplitScan:
             while pending or self._busy():
                 for task in self._finished(pending):
                     take(task)
-                if self._pool_wanted(files_done, pending):
+                if self._helpers_wanted(files_done, pending):
                     self._start_helpers()
                 self._feed(pending)
                 if pending:
@@ -354,12 +354,11 @@ class SplitScan:
                     self._drop(helper, error, pending)
                     break
 
-    def _pool_wanted(self, files_done: int, pending: deque[Folder]) -> bool:
+    def _helpers_wanted(self, files_done: int, pending: deque[Folder]) -> bool:
         return (
-            not self.helpers
-            and not self.started
+            not self.started  # once: a lost helper is not replaced
             and self.workers > 1
-            and files_done >= self.start_pool_after
+            and files_done >= self.start_helpers_after
             and len(pending) > 1
         )
 
